@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# edualloc: build, test and demo entry points.
+#
+#   make            build module/edualloc.ko and the selftests
+#   make check      deps, build, lint, host tests, then the selftests in the VM
+#   make demo       boot the test VM with the module and run the guided tour
+#   make lint       checkpatch --strict and sparse, both must be clean
+#   make install    install the module for $(KVER) (out-of-tree, extra/)
+#
+# Nothing here loads a module into the machine it runs on: every module test
+# runs inside the QEMU test VM (scripts/vm).
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+# Kernel to build against: the running kernel's headers when installed,
+# otherwise the newest Debian linux-headers-*-amd64 (the machines here run a
+# kernel of their own with no headers).  Deferred (=) so that it is read only
+# after scripts/deps has had the chance to install the headers.
+KDIR ?= $(shell $(TOP)/scripts/kdir)
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+# Files taken from Debian's linux-source-6.1 at build time, never committed.
+LINUX_SRC := $(BUILD)/linux
+KSRC_STAMP := $(LINUX_SRC)/.extracted
+
+VM := $(TOP)/scripts/vm
+
+.PHONY: all deps module selftests host-tests lint checkpatch sparse check \
+	demo install uninstall clean help
+
+all: module selftests
+
+help:
+	@sed -n '3,12p' $(TOP)/Makefile
+
+deps:
+	@$(TOP)/scripts/deps
+
+module: deps
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+$(KSRC_STAMP): | deps
+	$(TOP)/scripts/extract-kernel-files $(LINUX_SRC)
+	@touch $@
+
+selftests: deps $(KSRC_STAMP)
+	$(MAKE) -C $(TOP)/selftests OUTPUT=$(BUILD)/selftests \
+		KSFT_DIR=$(LINUX_SRC)/tools/testing/selftests
+
+host-tests: deps
+	$(MAKE) -C $(TOP)/selftests/host OUTPUT=$(BUILD)/host
+
+LINT_FILES = $(sort $(wildcard $(TOP)/module/*.[ch] $(TOP)/selftests/*.[ch] \
+	$(TOP)/selftests/host/*.[ch] $(TOP)/tools/*.[ch]) \
+	$(TOP)/include/uapi/linux/edualloc.h)
+
+lint: checkpatch sparse
+
+checkpatch: $(KSRC_STAMP)
+	@echo "  CHECKPATCH --strict $(words $(LINT_FILES)) files"
+	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES -f $(LINT_FILES)
+
+# sparse runs over every object of the module (C=2 rechecks even when up
+# to date); any warning fails the target.
+sparse: deps
+	@echo "  SPARSE module"
+	@mkdir -p $(BUILD)
+	@$(MAKE) -s -C $(KDIR) M=$(TOP) C=2 modules 2>&1 | \
+		tee $(BUILD)/sparse.log | { ! grep -E 'warning:|error:'; }
+
+check: all host-tests lint
+	$(TOP)/scripts/check
+
+demo: all
+	$(VM) --append "$(VM_APPEND)" -- scripts/demo
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(KVER)
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/updates/edualloc.ko \
+		/lib/modules/$(KVER)/extra/edualloc.ko
+	depmod -a $(KVER)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /dev/edualloc: the character device, its per-open-file handle table and
+ * the ioctl dispatch.
+ *
+ * A handle is (tag << 32 | id): @id indexes the file's xarray, @tag is a
+ * random 16-bit value drawn at open, so a handle copied from another open
+ * file (whose ids start from 1 too) is refused instead of naming one of ours.
+ * Ids are allocated cyclically so a freed handle is not at once reissued and
+ * a stale one fails cleanly.  Handles stay below 2^48, so
+ * handle << PAGE_SHIFT is a valid mmap() offset.
+ *
+ * ioctl numbers are split by subsystem: 0x00-0x0f core, 0x10-0x2f buddy,
+ * 0x30-0x4f slab, 0x50-0x6f page-table walker, 0x70-0x7f benchmarks.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/pgtable.h>
+
+#include "edualloc.h"
+
+#define EDU_ID_BITS	32
+#define EDU_ID_MASK	((1ULL << EDU_ID_BITS) - 1)
+
+int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
+{
+	u32 id;
+	int ret;
+
+	ret = xa_alloc_cyclic(&ef->handles, &id, obj, xa_limit_32b,
+			      &ef->next_id, GFP_KERNEL);
+	if (ret < 0)
+		return ret == -EBUSY ? -ENOMEM : ret;
+	*handle = (u64)ef->tag << EDU_ID_BITS | id;
+	return 0;
+}
+
+static bool edu_handle_split(struct edu_file *ef, u64 handle, u32 *id)
+{
+	if (handle >> EDU_ID_BITS != ef->tag)
+		return false;
+	*id = handle & EDU_ID_MASK;
+	return *id != 0;
+}
+
+/* Look a handle up and take a reference; NULL if it is not ours. */
+struct edu_obj *edu_handle_get(struct edu_file *ef, u64 handle,
+			       enum edu_obj_type type)
+{
+	struct edu_obj *obj;
+	u32 id;
+
+	if (!edu_handle_split(ef, handle, &id))
+		return NULL;
+	xa_lock(&ef->handles);
+	obj = xa_load(&ef->handles, id);
+	if (obj && obj->type == type)
+		refcount_inc(&obj->ref);
+	else
+		obj = NULL;
+	xa_unlock(&ef->handles);
+	return obj;
+}
+
+/*
+ * Remove a handle from the table and hand the table's reference to the
+ * caller.  Of two threads freeing the same handle only one gets it.
+ */
+struct edu_obj *edu_handle_take(struct edu_file *ef, u64 handle,
+				enum edu_obj_type type)
+{
+	struct edu_obj *obj;
+	u32 id;
+
+	if (!edu_handle_split(ef, handle, &id))
+		return NULL;
+	xa_lock(&ef->handles);
+	obj = xa_load(&ef->handles, id);
+	if (obj && obj->type == type)
+		__xa_erase(&ef->handles, id);
+	else
+		obj = NULL;
+	xa_unlock(&ef->handles);
+	return obj;
+}
+
+void edu_obj_put(struct edu_obj *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		obj->release(obj);
+}
+
+u64 edu_handle_mmap_offset(u64 handle)
+{
+	return handle << PAGE_SHIFT;
+}
+
+u64 edu_mmap_offset_handle(unsigned long pgoff)
+{
+	return pgoff;
+}
+
+static int edu_open(struct inode *inode, struct file *file)
+{
+	struct edu_file *ef;
+
+	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+	if (!ef)
+		return -ENOMEM;
+	xa_init_flags(&ef->handles, XA_FLAGS_ALLOC1);
+	ef->next_id = 1;
+	ef->tag = get_random_u16() | 1;	/* never 0: 0 is never a handle */
+	/* Decided once, on the opener's credentials, as pagemap does. */
+	ef->privileged = capable(CAP_SYS_ADMIN);
+	file->private_data = ef;
+	return 0;
+}
+
+/*
+ * Close frees what the file still owns.  Slab objects go before their
+ * caches, and both before buddy blocks, because a cache's destruction
+ * needs its objects gone.
+ */
+static int edu_release(struct inode *inode, struct file *file)
+{
+	static const enum edu_obj_type order[] = {
+		EDU_OBJ_SLAB_OBJ, EDU_OBJ_CACHE, EDU_OBJ_BLOCK,
+	};
+	struct edu_file *ef = file->private_data;
+	struct edu_obj *obj;
+	unsigned long id;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		xa_for_each(&ef->handles, id, obj) {
+			if (obj->type != order[i])
+				continue;
+			xa_erase(&ef->handles, id);
+			edu_obj_put(obj);
+			cond_resched();
+		}
+	}
+	xa_destroy(&ef->handles);
+	kfree(ef);
+	return 0;
+}
+
+static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
+{
+	struct edu_info info = {
+		.abi_version = EDU_ABI_VERSION,
+		.nr_nodes = num_online_nodes(),
+		.nr_cpus = num_online_cpus(),
+		.page_size = PAGE_SIZE,
+		.nr_orders = EDU_NR_ORDERS,
+		.caps = ef->privileged ? EDU_CAP_PFN : 0,
+		.pgtable_levels = pgtable_l5_enabled() ? 5 : 4,
+	};
+
+	edu_buddy_info(&info.pool_nodes, &info.pool_pages);
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu_file *ef = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != EDU_IOC_MAGIC)
+		return -ENOTTY;
+	if (cmd == EDU_IOC_INFO)
+		return edu_ioctl_info(ef, uarg);
+	if (nr >= 0x10 && nr < 0x30)
+		return edu_buddy_ioctl(ef, cmd, uarg);
+	if (nr >= 0x50 && nr < 0x70)
+		return edu_walk_ioctl(ef, cmd, uarg);
+	return -ENOTTY;
+}
+
+static int edu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return edu_buddy_mmap(file->private_data, vma);
+}
+
+static const struct file_operations edu_fops = {
+	.owner		= THIS_MODULE,
+	.open		= edu_open,
+	.release	= edu_release,
+	.unlocked_ioctl	= edu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= edu_mmap,
+	.llseek		= noop_llseek,
+};
+
+struct miscdevice edu_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "edualloc",
+	.fops	= &edu_fops,
+	.mode	= 0600,
+};

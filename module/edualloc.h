@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * edualloc internals shared by the module's files (kernel build only).
+ *
+ * Map of the module, one concept of Linux memory management per file:
+ *   main.c      module init/exit, parameters, the debugfs "info" file
+ *   dev.c       /dev/edualloc: per-open-file handle table, ioctl dispatch
+ *   buddy.c     the buddy allocator core (mm/page_alloc.c's free areas)
+ *   pcp.c       per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
+ *   pool.c      pools taken from the real kernel, watermarks, NUMA fallback
+ *   buddy_dev.c buddy ioctls, mmap of a block, debugfs views
+ *   trace.h     tracepoints (system "edualloc")
+ *
+ * Lifetime rules for objects named by handles (struct edu_obj):
+ *   - the handle table (edu_file.handles, an xarray with its own spinlock)
+ *     holds one reference on each object it names;
+ *   - a lookup takes another reference under the xarray lock (RCU-free and
+ *     simple: objects are freed only after the last reference goes);
+ *   - erasing the handle drops the table's reference; whoever drops the last
+ *     reference runs ->release(), which gives the memory back.  So a free
+ *     racing with a read or an mmap of the same handle is safe, and a block
+ *     that is still mmap()ed returns to the allocator only on munmap().
+ */
+#ifndef _EDUALLOC_H
+#define _EDUALLOC_H
+
+#include <linux/types.h>
+#include <linux/refcount.h>
+#include <linux/xarray.h>
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <uapi/linux/edualloc.h>
+
+struct dentry;
+
+enum edu_obj_type {
+	EDU_OBJ_BLOCK = 1,	/* a buddy block */
+	EDU_OBJ_CACHE,		/* a slab cache */
+	EDU_OBJ_SLAB_OBJ,	/* an object of a slab cache */
+};
+
+struct edu_obj {
+	enum edu_obj_type type;
+	refcount_t ref;
+	void (*release)(struct edu_obj *obj);
+};
+
+/*
+ * One per open file.  @handles is protected by its own xa_lock; @tag and
+ * @privileged never change after open.
+ */
+struct edu_file {
+	struct xarray handles;
+	u32 next_id;		/* cyclic id allocation, under xa_lock */
+	u16 tag;		/* high bits of every handle of this file */
+	bool privileged;	/* CAP_SYS_ADMIN at open: may see PFNs */
+};
+
+extern struct dentry *edu_debugfs_root;
+
+/* dev.c: the per-file handle table */
+int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle);
+struct edu_obj *edu_handle_get(struct edu_file *ef, u64 handle,
+			       enum edu_obj_type type);
+struct edu_obj *edu_handle_take(struct edu_file *ef, u64 handle,
+				enum edu_obj_type type);
+void edu_obj_put(struct edu_obj *obj);
+u64 edu_handle_mmap_offset(u64 handle);
+u64 edu_mmap_offset_handle(unsigned long pgoff);
+
+static inline void edu_obj_init(struct edu_obj *obj, enum edu_obj_type type,
+				void (*release)(struct edu_obj *obj))
+{
+	obj->type = type;
+	refcount_set(&obj->ref, 1);
+	obj->release = release;
+}
+
+/* Non-zero reserved words are refused, so they can gain a meaning later. */
+static inline bool edu_reserved_ok(const u64 *words, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (words[i])
+			return false;
+	return true;
+}
+
+#define EDU_RESERVED_OK(arg) \
+	edu_reserved_ok((arg)->reserved, ARRAY_SIZE((arg)->reserved))
+
+/* Subsystem hooks, called by main.c and dev.c. */
+int edu_buddy_init(void);
+void edu_buddy_exit(void);
+long edu_buddy_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
+int edu_buddy_mmap(struct edu_file *ef, struct vm_area_struct *vma);
+void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages);
+
+/* What edualloc knows of a frame of its own pools (buddy.c). */
+enum edu_pfn_state {
+	EDU_PFN_FREE,		/* in a buddy free list */
+	EDU_PFN_ALLOCATED,	/* in an allocated block */
+	EDU_PFN_PCP,		/* in a per-CPU list */
+	EDU_PFN_SLAB,		/* in a block owned by the slab allocator */
+};
+
+struct edu_pfn_owner {
+	int nid;			/* node of the pool */
+	unsigned long block_pfn;	/* first frame of the block */
+	unsigned int order;		/* order of the block */
+	enum edu_pfn_state state;
+};
+
+bool edu_buddy_explain_pfn(unsigned long pfn, struct edu_pfn_owner *own);
+
+int edu_walk_init(void);
+void edu_walk_exit(void);
+long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
+
+#endif /* _EDUALLOC_H */

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * edualloc: a small, real, parallel memory manager for teaching.
+ *
+ * Module init and exit, and the debugfs "info" file.  Init brings the parts
+ * up in dependency order (debugfs root, buddy pools, walker, then the device,
+ * so no one can open /dev/edualloc before everything behind it works) and
+ * unwinds in reverse on any failure.  Each part removes its own debugfs
+ * files in its exit hook before freeing what they show: debugfs removal
+ * waits for readers still inside a file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/seq_file.h>
+#include <asm/pgtable.h>
+
+#include "edualloc.h"
+
+struct dentry *edu_debugfs_root;
+extern struct miscdevice edu_miscdev;
+
+static int info_show(struct seq_file *m, void *unused)
+{
+	u64 pool_nodes, pool_pages;
+	int nid;
+
+	edu_buddy_info(&pool_nodes, &pool_pages);
+	seq_printf(m, "abi_version:    %u\n", EDU_ABI_VERSION);
+	seq_printf(m, "online_nodes:   %u\n", num_online_nodes());
+	seq_printf(m, "online_cpus:    %u\n", num_online_cpus());
+	seq_printf(m, "page_size:      %lu\n", PAGE_SIZE);
+	seq_printf(m, "orders:         %u (0..%u)\n", EDU_NR_ORDERS,
+		   EDU_MAX_ORDER);
+	seq_printf(m, "paging_levels:  %d\n", pgtable_l5_enabled() ? 5 : 4);
+	seq_printf(m, "pool_pages:     %llu (%llu KiB)\n", pool_pages,
+		   pool_pages * (PAGE_SIZE / 1024));
+	seq_puts(m, "pool_nodes:    ");
+	for_each_online_node(nid)
+		if (pool_nodes & BIT_ULL(nid))
+			seq_printf(m, " %d", nid);
+	seq_puts(m, "\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(info);
+
+static int __init edu_init(void)
+{
+	int ret;
+
+	/* debugfs errors are not fatal by design; the views just vanish. */
+	edu_debugfs_root = debugfs_create_dir("edualloc", NULL);
+	debugfs_create_file("info", 0400, edu_debugfs_root, NULL, &info_fops);
+
+	ret = edu_buddy_init();
+	if (ret)
+		goto err_debugfs;
+
+	ret = edu_walk_init();
+	if (ret)
+		goto err_buddy;
+
+	ret = misc_register(&edu_miscdev);
+	if (ret)
+		goto err_walk;
+
+	pr_info("loaded: %u nodes, %u cpus, device /dev/%s\n",
+		num_online_nodes(), num_online_cpus(), edu_miscdev.name);
+	return 0;
+
+err_walk:
+	edu_walk_exit();
+err_buddy:
+	edu_buddy_exit();
+err_debugfs:
+	debugfs_remove_recursive(edu_debugfs_root);
+	return ret;
+}
+
+static void __exit edu_exit(void)
+{
+	misc_deregister(&edu_miscdev);
+	edu_walk_exit();
+	edu_buddy_exit();
+	debugfs_remove_recursive(edu_debugfs_root);
+	pr_info("unloaded\n");
+}
+
+module_init(edu_init);
+module_exit(edu_exit);
+
+MODULE_DESCRIPTION("edualloc: a teaching buddy/slab allocator and page-table walker");
+MODULE_AUTHOR("edualloc developers");
+MODULE_LICENSE("GPL");
