@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The buddy allocator's data structures, shared by the kernel module and the
+ * user-space build of the core (selftests/host), which compiles buddy.c and
+ * pcp.c unchanged behind mm_env.h.
+ *
+ * A node's pool is a set of chunks, each one block of EDU_MAX_ORDER taken from
+ * the real kernel.  Pages are numbered by "pool index": chunk * 1024 + page
+ * within the chunk.  Since every chunk is a naturally aligned order-10
+ * block, the buddy of the block at index i of order o is i ^ (1 << o) and it
+ * always lies in the same chunk; order-10 blocks have no buddy.
+ *
+ * Per-page metadata is one byte (edu_node.meta[]), the analogue of the
+ * PageBuddy flag and page->private (the order) of struct page:
+ *   bits 0-3  order of the block this page heads
+ *   bits 4-6  state: TAIL (inside a block headed elsewhere), FREE (heads a
+ *             block in a free list), ALLOC (heads an allocated block),
+ *             PCP (an order-0 page in a per-CPU list), SLAB (heads a block
+ *             the slab allocator owns)
+ * Free-list links (struct edu_free_page) live in the free pages themselves,
+ * as the kernel threads page->lru.  So the whole bookkeeping costs one byte per 4 KiB page
+ * (0.024%), plus a 24-byte struct edu_chunk per 4 MiB.
+ *
+ * Locking (the order in which locks nest, outermost first):
+ *   edu_pcp.lock       one per CPU per node; taken by its own CPU on the fast
+ *                      path, by others only to drain.  Protects the pcp list
+ *                      and its count/high/batch.
+ *   edu_node.lock      the zone->lock analogue: free_area[], free_pages,
+ *                      the meta byte of every page that is not on a pcp
+ *                      list or allocated, and the lock-protected counters.
+ * A page's meta byte changes PCP -> ALLOC and ALLOC -> PCP under only its
+ * pcp lock: no node-locked reader acts on those two states (merging looks
+ * for FREE), and byte stores do not tear, so readers use READ_ONCE.
+ * Chunks, meta[], nid and the fallback list are written at pool setup only.
+ */
+#ifndef _EDU_BUDDY_H
+#define _EDU_BUDDY_H
+
+#include "mm_env.h"
+
+#define EDU_CHUNK_ORDER		EDU_MAX_ORDER
+#define EDU_CHUNK_PAGES		(1UL << EDU_CHUNK_ORDER)
+
+#define EDU_PM_ORDER_MASK	0x0f
+#define EDU_PM_STATE_SHIFT	4
+#define EDU_PM_TAIL		0
+#define EDU_PM_FREE		1
+#define EDU_PM_ALLOC		2
+#define EDU_PM_PCP		3
+#define EDU_PM_SLAB		4
+
+#define EDU_PM(state, order)	((u8)((state) << EDU_PM_STATE_SHIFT | (order)))
+#define EDU_PM_STATE(m)		((m) >> EDU_PM_STATE_SHIFT)
+#define EDU_PM_ORDER(m)		((m) & EDU_PM_ORDER_MASK)
+
+/* edu_alloc_pages() flags: the uapi EDU_ALLOC_* bits plus internal ones. */
+#define EDU_AF_THISNODE		EDU_ALLOC_THISNODE
+#define EDU_AF_HIGH		EDU_ALLOC_HIGH
+#define EDU_AF_NOPCP		EDU_ALLOC_NOPCP
+#define EDU_AF_SLAB		(1U << 8)	/* block for the slab layer */
+
+enum edu_wmark { EDU_WMARK_MIN, EDU_WMARK_LOW, EDU_WMARK_HIGH, EDU_NR_WMARK };
+
+struct edu_chunk {
+	void *vaddr;		/* first byte, in the direct map */
+	unsigned long pfn;	/* first frame */
+	void *cookie;		/* pool.c: what to give back (struct page) */
+};
+
+/*
+ * What a free page holds: its list link and its own pool index, so taking
+ * the first block of a list needs no address-to-index search.
+ */
+struct edu_free_page {
+	struct list_head link;
+	unsigned long idx;
+};
+
+struct edu_free_area {
+	struct list_head free_list;
+	unsigned long nr_free;
+};
+
+/* Per-CPU page list of one node on one CPU (mm's struct per_cpu_pages). */
+struct edu_pcp {
+	spinlock_t lock;
+	struct list_head list;
+	int count;		/* pages on @list */
+	int high;		/* drain @batch pages above this */
+	int batch;		/* pages moved per refill or drain */
+	/* Statistics, written only under @lock, summed on read. */
+	unsigned long alloc_hits;	/* order-0 allocations served here */
+	unsigned long free_hits;	/* order-0 frees taken here */
+	unsigned long refills;
+	unsigned long drains;
+} ____cacheline_aligned_in_smp;
+
+struct edu_node {
+	spinlock_t lock;
+	struct edu_free_area free_area[EDU_NR_ORDERS];
+	unsigned long free_pages;	/* in free_area[], under @lock */
+	unsigned long wmark[EDU_NR_WMARK];
+	/* Counters under @lock: requests served by the buddy lists. */
+	unsigned long allocs[EDU_NR_ORDERS];
+	unsigned long frees[EDU_NR_ORDERS];
+	unsigned long splits;
+	unsigned long merges;
+	/* Rare events, counted without the lock. */
+	atomic_long_t fallbacks;	/* served here for another node */
+	atomic_long_t failures;		/* requests for this node that failed */
+
+	/* Set up once at pool creation, read-only afterwards. */
+	int nid;
+	unsigned int nr_chunks;
+	unsigned long pool_pages;
+	struct edu_chunk *chunks;
+	u8 *meta;
+	struct edu_pcp __percpu *pcp;
+	int nr_fallback;
+	int fallback[MAX_NUMNODES];	/* other nodes, nearest first */
+};
+
+/* The pools, indexed by node id; NULL for a node without one. */
+extern struct edu_node *edu_nodes[MAX_NUMNODES];
+
+/* A block, as the allocator hands it out. */
+struct edu_page_ref {
+	struct edu_node *node;
+	unsigned long idx;
+	unsigned int order;
+	bool fallback;		/* not from the preferred node */
+	bool pcp;		/* served by a per-CPU list */
+};
+
+static inline void *edu_idx_to_virt(const struct edu_node *n,
+				    unsigned long idx)
+{
+	const struct edu_chunk *c = &n->chunks[idx / EDU_CHUNK_PAGES];
+
+	return (char *)c->vaddr + (idx % EDU_CHUNK_PAGES) * PAGE_SIZE;
+}
+
+static inline unsigned long edu_idx_to_pfn(const struct edu_node *n,
+					   unsigned long idx)
+{
+	return n->chunks[idx / EDU_CHUNK_PAGES].pfn + idx % EDU_CHUNK_PAGES;
+}
+
+/* buddy.c: node set-up (before the node is published in edu_nodes[]) */
+int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks);
+void edu_node_add_chunk(struct edu_node *n, unsigned int chunk);
+void edu_node_set_wmarks(struct edu_node *n, unsigned long min,
+			 unsigned long low, unsigned long high);
+void edu_node_build_fallback(struct edu_node *n);
+void edu_node_teardown(struct edu_node *n);
+
+/* buddy.c: the allocator */
+int edu_alloc_pages(int nid, unsigned int order, unsigned int flags,
+		    struct edu_page_ref *ref);
+void edu_free_pages(struct edu_node *n, unsigned long idx,
+		    unsigned int order);
+long edu_buddy_alloc_locked(struct edu_node *n, unsigned int order,
+			    unsigned int flags);
+void edu_buddy_free_locked(struct edu_node *n, unsigned long idx,
+			   unsigned int order);
+bool edu_wmark_ok(struct edu_node *n, unsigned int order, unsigned int flags,
+		  unsigned long extra);
+int edu_lookup_idx(struct edu_node *n, unsigned long idx, unsigned long *head,
+		   unsigned int *order, unsigned int *state);
+
+/* pcp.c: per-CPU lists */
+int edu_pcp_setup(struct edu_node *n, int batch, int high);
+void edu_pcp_teardown(struct edu_node *n);
+long edu_pcp_alloc(struct edu_node *n, unsigned int flags);
+void edu_pcp_free(struct edu_node *n, unsigned long idx);
+unsigned long edu_pcp_drain_cpu(struct edu_node *n, int cpu);
+unsigned long edu_pcp_drain_node(struct edu_node *n);
+unsigned long edu_pcp_pages(struct edu_node *n);
+
+#endif /* _EDU_BUDDY_H */

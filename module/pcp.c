@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-CPU page lists: the analogue of struct per_cpu_pages in
+ * mm/page_alloc.c.  Most allocations are single pages, and taking the
+ * node's lock for each would make every CPU fight over one cache line.  So
+ * each CPU keeps, per node, a short list of order-0 pages: it allocates and
+ * frees there, and only every @batch pages does it go to the node, under the
+ * node lock, to refill (rmqueue_bulk()) or to drain (free_pcppages_bulk()).
+ *
+ * The list is guarded by a lock of its own that only its CPU takes on the
+ * fast path, so it stays in that CPU's cache and is never contended but by
+ * a drain from elsewhere (on demand, CPU hot-unplug or unload); 6.1's
+ * pcp->lock works the same way.  Preemption is off while a CPU uses its
+ * list so the task is not migrated in between.
+ *
+ * A page freed on another CPU than the one that allocated it simply joins
+ * the freeing CPU's list for the page's node: pages have no home CPU.
+ */
+#include "buddy.h"
+
+static struct list_head *edu_pcp_link(struct edu_node *n, unsigned long idx)
+{
+	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
+
+	fp->idx = idx;
+	return &fp->link;
+}
+
+/* Move up to @batch pages from the node to @pcp.  Called under pcp->lock. */
+static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
+			  unsigned int flags)
+{
+	int i;
+
+	spin_lock(&n->lock);
+	for (i = 0; i < pcp->batch; i++) {
+		long idx;
+
+		/* The first page is the request itself: it may use the
+		 * reserve if the request may; the rest must not.
+		 */
+		if (!edu_wmark_ok(n, 0, i ? 0 : flags, 0))
+			break;
+		idx = edu_buddy_alloc_locked(n, 0, 0);
+		if (idx < 0)
+			break;
+		WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
+		list_add_tail(edu_pcp_link(n, idx), &pcp->list);
+	}
+	spin_unlock(&n->lock);
+	if (i) {
+		pcp->count += i;
+		pcp->refills++;
+		trace_edualloc_pcp_refill(n->nid, i);
+	}
+	return i;
+}
+
+/* Give @count pages from the cold end of @pcp back to the node. */
+static unsigned long edu_pcp_free_bulk(struct edu_node *n, struct edu_pcp *pcp,
+				       int count)
+{
+	int i;
+
+	if (!count)
+		return 0;
+	spin_lock(&n->lock);
+	for (i = 0; i < count; i++) {
+		struct edu_free_page *fp;
+
+		fp = list_last_entry(&pcp->list, struct edu_free_page, link);
+		list_del(&fp->link);
+		edu_buddy_free_locked(n, fp->idx, 0);
+	}
+	spin_unlock(&n->lock);
+	pcp->count -= count;
+	pcp->drains++;
+	trace_edualloc_pcp_drain(n->nid, count);
+	return count;
+}
+
+/* The fast path: no node lock unless the list is empty. */
+long edu_pcp_alloc(struct edu_node *n, unsigned int flags)
+{
+	struct edu_pcp *pcp;
+	struct edu_free_page *fp;
+	long idx = -ENOMEM;
+
+	pcp = get_cpu_ptr(n->pcp);
+	spin_lock(&pcp->lock);
+	if (!pcp->count && !edu_pcp_refill(n, pcp, flags))
+		goto out;
+	/* Hot end: the most recently freed page is likely still cached. */
+	fp = list_first_entry(&pcp->list, struct edu_free_page, link);
+	list_del(&fp->link);
+	pcp->count--;
+	pcp->alloc_hits++;
+	idx = fp->idx;
+	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_ALLOC, 0));
+out:
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(n->pcp);
+	return idx;
+}
+
+void edu_pcp_free(struct edu_node *n, unsigned long idx)
+{
+	struct edu_pcp *pcp;
+
+	pcp = get_cpu_ptr(n->pcp);
+	spin_lock(&pcp->lock);
+	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
+	list_add(edu_pcp_link(n, idx), &pcp->list);
+	pcp->count++;
+	pcp->free_hits++;
+	if (pcp->count > pcp->high)
+		edu_pcp_free_bulk(n, pcp, pcp->batch);
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(n->pcp);
+}
+
+unsigned long edu_pcp_drain_cpu(struct edu_node *n, int cpu)
+{
+	struct edu_pcp *pcp = per_cpu_ptr(n->pcp, cpu);
+	unsigned long drained;
+
+	spin_lock(&pcp->lock);
+	drained = edu_pcp_free_bulk(n, pcp, pcp->count);
+	spin_unlock(&pcp->lock);
+	return drained;
+}
+
+unsigned long edu_pcp_drain_node(struct edu_node *n)
+{
+	unsigned long drained = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		drained += edu_pcp_drain_cpu(n, cpu);
+	return drained;
+}
+
+/* Pages sitting in the node's per-CPU lists (a snapshot). */
+unsigned long edu_pcp_pages(struct edu_node *n)
+{
+	unsigned long pages = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		pages += READ_ONCE(per_cpu_ptr(n->pcp, cpu)->count);
+	return pages;
+}
+
+int edu_pcp_setup(struct edu_node *n, int batch, int high)
+{
+	int cpu;
+
+	n->pcp = alloc_percpu(struct edu_pcp);
+	if (!n->pcp)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct edu_pcp *pcp = per_cpu_ptr(n->pcp, cpu);
+
+		spin_lock_init(&pcp->lock);
+		INIT_LIST_HEAD(&pcp->list);
+		pcp->batch = batch;
+		pcp->high = high;
+	}
+	return 0;
+}
+
+/* The lists must have been drained. */
+void edu_pcp_teardown(struct edu_node *n)
+{
+	free_percpu(n->pcp);
+	n->pcp = NULL;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The pools: memory edualloc takes from the real kernel and manages itself.
+ *
+ * At load, each online node with memory gets pool_mb MiB, taken from the
+ * kernel's own buddy allocator with alloc_pages_node(__GFP_THISNODE) one
+ * order-10 chunk at a time.  The chunks need not be contiguous: buddies only
+ * ever merge inside a chunk (see buddy.h).  Watermarks follow from the pool
+ * size the way min_free_kbytes sets a zone's: min is a reserve only
+ * high-priority requests may touch, low and high are where a reclaim thread
+ * (kswapd) would start and stop working.  At unload every chunk goes back.
+ *
+ * The pools are built before /dev/edualloc exists and torn down after it is
+ * gone, so nothing else runs concurrently with edu_pools_create/destroy;
+ * edu_nodes[] is read-only in between.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+
+#include "buddy.h"
+#include "edualloc.h"
+#include "pool.h"
+
+static unsigned int pool_mb = 64;
+module_param(pool_mb, uint, 0444);
+MODULE_PARM_DESC(pool_mb, "MiB of pool per NUMA node, in 4 MiB chunks (default 64)");
+
+static unsigned int pcp_batch = 16;
+module_param(pcp_batch, uint, 0444);
+MODULE_PARM_DESC(pcp_batch, "pages moved per per-CPU list refill or drain (default 16)");
+
+static unsigned int pcp_high = 96;
+module_param(pcp_high, uint, 0444);
+MODULE_PARM_DESC(pcp_high, "per-CPU list length that triggers a drain (default 96)");
+
+static unsigned int wmark_min_pages;
+module_param(wmark_min_pages, uint, 0444);
+MODULE_PARM_DESC(wmark_min_pages, "min watermark per node in pages (default: pool/128)");
+
+static int edu_cpuhp_state;
+
+static void edu_pool_free_chunks(struct edu_node *n)
+{
+	unsigned int c;
+
+	for (c = 0; c < n->nr_chunks; c++)
+		__free_pages(n->chunks[c].cookie, EDU_CHUNK_ORDER);
+}
+
+/* Default marks: min = pool/128, low = min * 5/4, high = min * 3/2. */
+void edu_pool_default_wmarks(struct edu_node *n)
+{
+	unsigned long min = wmark_min_pages ?: n->pool_pages / 128;
+
+	edu_node_set_wmarks(n, min, min + min / 4, min + min / 2);
+}
+
+static struct edu_node *edu_pool_create_node(int nid, unsigned int nr_chunks)
+{
+	struct edu_node *n;
+	unsigned int c;
+	int ret;
+
+	n = kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
+	if (!n)
+		return NULL;
+	if (edu_node_setup(n, nid, nr_chunks))
+		goto err_node;
+	ret = edu_pcp_setup(n, max(pcp_batch, 1U), max(pcp_high, pcp_batch));
+	if (ret)
+		goto err_setup;
+
+	for (c = 0; c < nr_chunks; c++) {
+		struct page *page;
+
+		page = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
+					__GFP_NOWARN, EDU_CHUNK_ORDER);
+		if (!page)
+			break;
+		n->chunks[c].vaddr = page_address(page);
+		n->chunks[c].pfn = page_to_pfn(page);
+		n->chunks[c].cookie = page;
+		edu_node_add_chunk(n, c);
+	}
+	if (!c)
+		goto err_pcp;
+	if (c < nr_chunks)
+		pr_info("node %d: got %u of %u chunks\n", nid, c, nr_chunks);
+	edu_pool_default_wmarks(n);
+	return n;
+
+err_pcp:
+	edu_pcp_teardown(n);
+err_setup:
+	edu_node_teardown(n);
+err_node:
+	kfree(n);
+	return NULL;
+}
+
+static void edu_pool_destroy_node(struct edu_node *n)
+{
+	edu_pcp_drain_node(n);
+	if (n->free_pages != n->pool_pages)
+		pr_err("node %d: %lu of %lu pages still in use at unload\n",
+		       n->nid, n->pool_pages - n->free_pages, n->pool_pages);
+	else
+		edu_pool_free_chunks(n);
+	edu_pcp_teardown(n);
+	edu_node_teardown(n);
+	kfree(n);
+}
+
+/* A CPU is gone: give its per-CPU pages back (page_alloc_cpu_dead()). */
+static int edu_cpu_dead(unsigned int cpu)
+{
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (edu_nodes[nid])
+			edu_pcp_drain_cpu(edu_nodes[nid], cpu);
+	return 0;
+}
+
+int edu_pools_create(void)
+{
+	unsigned int nr_chunks;
+	int nid, ret;
+
+	nr_chunks = DIV_ROUND_UP(pool_mb, (EDU_CHUNK_PAGES << PAGE_SHIFT) >> 20);
+	if (!nr_chunks || pool_mb > 65536) {
+		pr_err("pool_mb=%u: must be 1..65536\n", pool_mb);
+		return -EINVAL;
+	}
+	for_each_node_state(nid, N_MEMORY) {
+		edu_nodes[nid] = edu_pool_create_node(nid, nr_chunks);
+		if (!edu_nodes[nid])
+			pr_warn("node %d: no pool (out of memory)\n", nid);
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (edu_nodes[nid])
+			break;
+	if (nid == MAX_NUMNODES)
+		return -ENOMEM;
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (edu_nodes[nid])
+			edu_node_build_fallback(edu_nodes[nid]);
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "edualloc:dead",
+					NULL, edu_cpu_dead);
+	if (ret < 0) {
+		edu_pools_destroy();
+		return ret;
+	}
+	edu_cpuhp_state = ret;
+	return 0;
+}
+
+void edu_pools_destroy(void)
+{
+	int nid;
+
+	if (edu_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(edu_cpuhp_state);
+	edu_cpuhp_state = 0;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!edu_nodes[nid])
+			continue;
+		edu_pool_destroy_node(edu_nodes[nid]);
+		edu_nodes[nid] = NULL;
+	}
+}
+
+void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages)
+{
+	int nid;
+
+	*pool_nodes = 0;
+	*pool_pages = 0;
+	for (nid = 0; nid < MAX_NUMNODES && nid < 64; nid++) {
+		if (!edu_nodes[nid])
+			continue;
+		*pool_nodes |= BIT_ULL(nid);
+		*pool_pages += edu_nodes[nid]->pool_pages;
+	}
+}
+
+/* Find the node and pool index of a frame, if it is one of ours. */
+struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
+{
+	int nid;
+	unsigned int c;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct edu_node *n = edu_nodes[nid];
+
+		if (!n)
+			continue;
+		for (c = 0; c < n->nr_chunks; c++) {
+			unsigned long first = n->chunks[c].pfn;
+
+			if (pfn >= first && pfn < first + EDU_CHUNK_PAGES) {
+				*idx = c * EDU_CHUNK_PAGES + (pfn - first);
+				return n;
+			}
+		}
+	}
+	return NULL;
+}
+
+bool edu_buddy_explain_pfn(unsigned long pfn, struct edu_pfn_owner *own)
+{
+	static const enum edu_pfn_state states[] = {
+		[EDU_PM_FREE] = EDU_PFN_FREE,
+		[EDU_PM_ALLOC] = EDU_PFN_ALLOCATED,
+		[EDU_PM_PCP] = EDU_PFN_PCP,
+		[EDU_PM_SLAB] = EDU_PFN_SLAB,
+	};
+	unsigned long idx, head;
+	unsigned int order, state;
+	struct edu_node *n;
+
+	n = edu_pfn_to_idx(pfn, &idx);
+	if (!n || edu_lookup_idx(n, idx, &head, &order, &state))
+		return false;
+	if (state >= ARRAY_SIZE(states) || state == EDU_PM_TAIL)
+		return false;
+	own->nid = n->nid;
+	own->block_pfn = edu_idx_to_pfn(n, head);
+	own->order = order;
+	own->state = states[state];
+	return true;
+}
