@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Load and unload edualloc many times: each load must bring up the device
+# and debugfs, each unload must remove them, return every pool page to the
+# kernel (MemFree comes back) and leave nothing at warning level or worse
+# in the kernel log.  KTAP output; SKIP (exit 4) without the module file.
+#
+# EDU_MODULE: path of edualloc.ko (default module/edualloc.ko)
+# EDU_LOAD_CYCLES: how many cycles (default 50)
+set -u
+
+ko=${EDU_MODULE:-module/edualloc.ko}
+cycles=${EDU_LOAD_CYCLES:-50}
+dbg=/sys/kernel/debug/edualloc
+pass=0 fail=0 n=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+
+echo "TAP version 13"
+if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root and $ko"
+	exit 4
+fi
+echo "1..4"
+
+# Start from an unloaded module, so the loop measures whole cycles.
+grep -q '^edualloc ' /proc/modules && rmmod edualloc
+sync
+echo 3 > /proc/sys/vm/drop_caches
+before=$(memfree_kb)
+marker="edualloc_load.sh: start $$"
+echo "$marker" > /dev/kmsg
+
+bad_cycle=0
+for i in $(seq "$cycles"); do
+	if ! insmod "$ko"; then
+		bad_cycle=$i; break
+	fi
+	if [ ! -c /dev/edualloc ] || ! cat "$dbg/info" > /dev/null; then
+		bad_cycle=$i; break
+	fi
+	if ! rmmod edualloc || [ -e /dev/edualloc ] || [ -e "$dbg" ]; then
+		bad_cycle=$i; break
+	fi
+done
+[ "$bad_cycle" = 0 ]
+ok $? "load_unload_${cycles}_cycles"
+[ "$bad_cycle" = 0 ] || echo "# failed in cycle $bad_cycle"
+
+# Kernel messages since the marker at priority warning (4) or worse, but
+# the once-per-boot notes about loading an unsigned out-of-tree module.
+noise=$(dmesg -r | sed -n "/$marker/,\$p" | grep -E '^<[0-4]>' |
+	grep -v -e 'taints kernel' -e 'module verification failed')
+[ -z "$noise" ]
+ok $? "no_warnings_in_kernel_log"
+[ -z "$noise" ] || echo "$noise" | sed 's/^/# /'
+
+sync
+echo 3 > /proc/sys/vm/drop_caches
+after=$(memfree_kb)
+# A leaked pool would be pool_mb MiB per node; allow 8 MiB of noise.
+diff_kb=$((before - after))
+echo "# MemFree before ${before} kB, after ${after} kB, difference ${diff_kb} kB over $cycles cycles"
+[ "$diff_kb" -lt 8192 ]
+ok $? "memory_returned_to_kernel"
+
+# Leave the module loaded, as the other tests expect.
+insmod "$ko" && [ -c /dev/edualloc ]
+ok $? "reload"
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" = 0 ]
