@@ -61,15 +61,20 @@ lint: checkpatch sparse
 checkpatch: $(KSRC_STAMP)
 	@echo "  CHECKPATCH --strict $(words $(LINT_FILES)) files"
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
-		--ignore FILE_PATH_CHANGES -f $(LINT_FILES)
+		--ignore FILE_PATH_CHANGES -f $(filter-out %/trace.h,$(LINT_FILES))
+	@# Tracepoint headers follow the TRACE_EVENT() layout, not call style.
+	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE \
+		-f $(filter %/trace.h,$(LINT_FILES))
 
 # sparse runs over every object of the module (C=2 rechecks even when up
 # to date); any warning fails the target.
 sparse: deps
 	@echo "  SPARSE module"
 	@mkdir -p $(BUILD)
-	@$(MAKE) -s -C $(KDIR) M=$(TOP) C=2 modules 2>&1 | \
-		tee $(BUILD)/sparse.log | { ! grep -E 'warning:|error:'; }
+	@$(MAKE) -s -C $(KDIR) M=$(TOP) C=2 modules > $(BUILD)/sparse.log 2>&1; \
+		rc=$$?; ! grep -E 'warning:|error:' $(BUILD)/sparse.log && \
+		[ $$rc = 0 ]
 
 check: all host-tests lint
 	$(TOP)/scripts/check

@@ -129,6 +129,21 @@ static long edu_node_alloc(struct edu_node *n, unsigned int order,
 	return idx;
 }
 
+/* A node without a pool (memoryless): its nearest pooled node stands in. */
+static struct edu_node *edu_nearest_pool(int nid)
+{
+	struct edu_node *best = NULL;
+	int i;
+
+	for (i = 0; i < MAX_NUMNODES; i++) {
+		if (!edu_nodes[i])
+			continue;
+		if (!best || node_distance(nid, i) < node_distance(nid, best->nid))
+			best = edu_nodes[i];
+	}
+	return best;
+}
+
 /*
  * Allocate 2^order pages on node @nid (NUMA_NO_NODE: the calling CPU's
  * node), falling back to the other nodes nearest first unless
@@ -149,20 +164,10 @@ int edu_alloc_pages(int nid, unsigned int order, unsigned int flags,
 	if (nid < 0 || nid >= MAX_NUMNODES)
 		return -EINVAL;
 	pref = edu_nodes[nid];
-	if (!pref) {
-		/* A node without a pool: its nearest pooled node stands in. */
-		int best = -1, i_nid;
-
-		if (flags & EDU_AF_THISNODE)
-			return -ENOMEM;
-		for (i_nid = 0; i_nid < MAX_NUMNODES; i_nid++)
-			if (edu_nodes[i_nid] && (best < 0 ||
-			    node_distance(nid, i_nid) < node_distance(nid, best)))
-				best = i_nid;
-		if (best < 0)
-			return -ENOMEM;
-		pref = edu_nodes[best];
-	}
+	if (!pref && !(flags & EDU_AF_THISNODE))
+		pref = edu_nearest_pool(nid);
+	if (!pref)
+		return -ENOMEM;
 
 	idx = edu_node_alloc(pref, order, flags, &ref->pcp);
 	if (idx >= 0) {

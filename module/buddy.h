@@ -39,7 +39,7 @@
 #include "mm_env.h"
 
 #define EDU_CHUNK_ORDER		EDU_MAX_ORDER
-#define EDU_CHUNK_PAGES		(1UL << EDU_CHUNK_ORDER)
+#define EDU_CHUNK_PAGES		BIT(EDU_CHUNK_ORDER)
 
 #define EDU_PM_ORDER_MASK	0x0f
 #define EDU_PM_STATE_SHIFT	4
@@ -57,7 +57,7 @@
 #define EDU_AF_THISNODE		EDU_ALLOC_THISNODE
 #define EDU_AF_HIGH		EDU_ALLOC_HIGH
 #define EDU_AF_NOPCP		EDU_ALLOC_NOPCP
-#define EDU_AF_SLAB		(1U << 8)	/* block for the slab layer */
+#define EDU_AF_SLAB		BIT(8)	/* block for the slab layer */
 
 enum edu_wmark { EDU_WMARK_MIN, EDU_WMARK_LOW, EDU_WMARK_HIGH, EDU_NR_WMARK };
 
@@ -83,7 +83,7 @@ struct edu_free_area {
 
 /* Per-CPU page list of one node on one CPU (mm's struct per_cpu_pages). */
 struct edu_pcp {
-	spinlock_t lock;
+	spinlock_t lock;	/* see "Locking" above */
 	struct list_head list;
 	int count;		/* pages on @list */
 	int high;		/* drain @batch pages above this */
@@ -96,7 +96,7 @@ struct edu_pcp {
 } ____cacheline_aligned_in_smp;
 
 struct edu_node {
-	spinlock_t lock;
+	spinlock_t lock;	/* zone->lock: see "Locking" above */
 	struct edu_free_area free_area[EDU_NR_ORDERS];
 	unsigned long free_pages;	/* in free_area[], under @lock */
 	unsigned long wmark[EDU_NR_WMARK];

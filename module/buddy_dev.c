@@ -705,7 +705,7 @@ struct edu_ctl_block {
 };
 
 static struct {
-	struct mutex lock;
+	struct mutex lock;	/* protects blocks and next_id */
 	struct list_head blocks;
 	unsigned int next_id;
 } edu_ctl;

@@ -32,6 +32,7 @@
 #include <uapi/linux/edualloc.h>
 
 struct dentry;
+struct miscdevice;
 
 enum edu_obj_type {
 	EDU_OBJ_BLOCK = 1,	/* a buddy block */
@@ -57,6 +58,7 @@ struct edu_file {
 };
 
 extern struct dentry *edu_debugfs_root;
+extern struct miscdevice edu_miscdev;
 
 /* dev.c: the per-file handle table */
 int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle);
@@ -87,8 +89,11 @@ static inline bool edu_reserved_ok(const u64 *words, size_t nr)
 	return true;
 }
 
-#define EDU_RESERVED_OK(arg) \
-	edu_reserved_ok((arg)->reserved, ARRAY_SIZE((arg)->reserved))
+#define EDU_RESERVED_OK(arg) ({					\
+	typeof(arg) __edu_arg = (arg);					\
+	edu_reserved_ok(__edu_arg->reserved,				\
+			ARRAY_SIZE(__edu_arg->reserved));		\
+})
 
 /* Subsystem hooks, called by main.c and dev.c. */
 int edu_buddy_init(void);

@@ -23,7 +23,6 @@
 #include "edualloc.h"
 
 struct dentry *edu_debugfs_root;
-extern struct miscdevice edu_miscdev;
 
 static int info_show(struct seq_file *m, void *unused)
 {

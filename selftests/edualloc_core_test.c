@@ -39,10 +39,11 @@ static int count_list(const char *path)
 	for (tok = strtok_r(buf, ",\n", &p); tok; tok = strtok_r(NULL, ",\n", &p)) {
 		int a, b;
 
-		if (sscanf(tok, "%d-%d", &a, &b) == 2)
-			count += b - a + 1;
-		else if (sscanf(tok, "%d", &a) == 1)
-			count++;
+		if (sscanf(tok, "%d-%d", &a, &b) != 2) {
+			a = atoi(tok);
+			b = a;
+		}
+		count += b - a + 1;
 	}
 	return count;
 }
@@ -63,8 +64,7 @@ static unsigned long long list_mask(const char *path)
 		int a, b, i;
 
 		if (sscanf(tok, "%d-%d", &a, &b) != 2) {
-			if (sscanf(tok, "%d", &a) != 1)
-				continue;
+			a = atoi(tok);
 			b = a;
 		}
 		for (i = a; i <= b && i < 64; i++)
@@ -167,7 +167,7 @@ TEST_F(core, unknown_ioctl_is_enotty)
 	};
 	struct edu_info info;
 
-	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &info)) {
 			TH_LOG("cmd %#lx", cmds[i]);
