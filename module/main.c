@@ -21,6 +21,7 @@
 #include <asm/pgtable.h>
 
 #include "edualloc.h"
+#include "pool.h"
 
 struct dentry *edu_debugfs_root;
 
@@ -39,6 +40,13 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "paging_levels:  %d\n", pgtable_l5_enabled() ? 5 : 4);
 	seq_printf(m, "pool_pages:     %llu (%llu KiB)\n", pool_pages,
 		   pool_pages * (PAGE_SIZE / 1024));
+	if (pool_pages) {
+		u64 hundredths = div64_u64(edu_pool_meta_bytes() * 100ULL,
+					   pool_pages);
+
+		seq_printf(m, "metadata:       %llu.%02llu bytes/page\n",
+			   div_u64(hundredths, 100), hundredths % 100);
+	}
 	seq_puts(m, "pool_nodes:    ");
 	for_each_online_node(nid)
 		if (pool_nodes & BIT_ULL(nid))

@@ -189,6 +189,27 @@ void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages)
 	}
 }
 
+/*
+ * Bytes of bookkeeping the pools cost: the meta byte of every page, the
+ * chunk table and the node structures (per-CPU lists excluded: they hold
+ * no per-page data).  The free-list links live inside free pages.
+ */
+unsigned long edu_pool_meta_bytes(void)
+{
+	unsigned long bytes = 0;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct edu_node *n = edu_nodes[nid];
+
+		if (!n)
+			continue;
+		bytes += n->pool_pages + sizeof(*n) +
+			 n->nr_chunks * sizeof(*n->chunks);
+	}
+	return bytes;
+}
+
 /* Find the node and pool index of a frame, if it is one of ours. */
 struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
 {

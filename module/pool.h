@@ -9,5 +9,6 @@ int edu_pools_create(void);
 void edu_pools_destroy(void);
 void edu_pool_default_wmarks(struct edu_node *n);
 struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx);
+unsigned long edu_pool_meta_bytes(void);
 
 #endif /* _EDU_POOL_H */

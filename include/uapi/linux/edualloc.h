@@ -260,6 +260,47 @@ struct edu_corrupt_arg {
 /* (ioctl numbers 0x50..0x6f) */
 
 /* ------------------------------------------------------------- bench -- */
-/* (ioctl numbers 0x70..0x7f) */
+
+/*
+ * In-kernel benchmarks: one kthread per CPU of @cpus, bound to it, all
+ * released together; each runs @iterations operations per repetition.  The
+ * same workload runs on edualloc or on the kernel's own allocator
+ * (@impl), so the two can be compared side by side in one VM run.
+ * An "op" is one allocation and its free.
+ */
+#define EDU_BENCH_PAGE_REPEAT	1	/* alloc+free of one block, order @size */
+#define EDU_BENCH_PAGE_BULK	2	/* @batch allocs, then @batch frees */
+#define EDU_BENCH_SLAB_REPEAT	3	/* one object of @size bytes */
+#define EDU_BENCH_SLAB_BULK	4
+#define EDU_BENCH_SLAB_RANDOM	5	/* random allocs/frees, <= @batch live */
+#define EDU_BENCH_KMALLOC_REPEAT 6	/* kmalloc-style, @size bytes */
+#define EDU_BENCH_CROSS_CPU	7	/* pairs: even CPU allocs, odd CPU frees */
+#define EDU_BENCH_NR		8
+
+#define EDU_BENCH_EDUALLOC	0
+#define EDU_BENCH_KERNEL	1
+
+#define EDU_BENCH_MAX_ITER	(1ULL << 24)
+#define EDU_BENCH_MAX_REPEATS	64
+#define EDU_BENCH_MAX_BATCH	4096
+
+struct edu_bench {
+	__u64 workload;		/* in: EDU_BENCH_* */
+	__u64 impl;		/* in: EDU_BENCH_EDUALLOC or _KERNEL */
+	__u64 cpus;		/* in: mask of online CPUs (bit n: CPU n) */
+	__u64 iterations;	/* in: ops per CPU per repetition */
+	__u64 repeats;		/* in: 1..EDU_BENCH_MAX_REPEATS */
+	__u64 size;		/* in: order (page workloads) or bytes */
+	__u64 batch;		/* in: bulk/random: 1..EDU_BENCH_MAX_BATCH */
+	__u64 nr_cpus;		/* out: threads that ran */
+	__u64 ps_per_op_min;	/* out: per-CPU time per op, picoseconds, */
+	__u64 ps_per_op_median;	/*      over the repetitions */
+	__u64 ps_per_op_max;
+	__u64 ops_per_sec;	/* out: aggregate, median repetition */
+	__u64 cycles_per_op;	/* out: TSC cycles per op, median */
+	__u64 reserved[5];
+};
+
+#define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, 0x70, struct edu_bench)
 
 #endif /* _UAPI_LINUX_EDUALLOC_H */
