@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "pool.h"
@@ -487,6 +488,7 @@ long edu_slab_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
 
 static struct dentry *edu_slab_dir;
 static struct dentry *edu_slabinfo_dentry;
+static struct dentry *edu_slab_ctl_dentry;
 
 struct edu_cache_counts {
 	unsigned long slabs, active_slabs, objs, inuse, quarantined;
@@ -803,6 +805,211 @@ static const struct file_operations shrink_fops = {
 	.llseek	= noop_llseek,
 };
 
+/*
+ * slab/control: caches and objects for the guided tour and quick
+ * experiments from a shell, without a program.  Commands (one per write):
+ *
+ *   create NAME SIZE [redzone] [poison] [consistency] [hardened] [debug]
+ *   alloc NAME COUNT       allocate COUNT objects, kept by the file
+ *   free NAME COUNT        free the COUNT most recent ones
+ *   corrupt NAME redzone   write one byte past the most recent object
+ *   corrupt NAME uaf       free the most recent object, then write into it
+ *   destroy NAME           free its objects, destroy the cache
+ *
+ * Reading lists the caches and how many objects each holds.  All under
+ * edu_slab_ctl.lock, a mutex taken before any allocator lock.
+ */
+struct edu_ctl_cache {
+	struct list_head list;
+	struct edu_cache *cache;
+	void **objs;
+	unsigned int nr, cap;
+};
+
+static struct {
+	struct mutex lock;		/* guards caches and each entry */
+	struct list_head caches;
+} edu_slab_ctl;
+
+static struct edu_ctl_cache *edu_ctl_find(const char *name)
+{
+	struct edu_ctl_cache *cc;
+
+	list_for_each_entry(cc, &edu_slab_ctl.caches, list)
+		if (!strcmp(cc->cache->name, name))
+			return cc;
+	return NULL;
+}
+
+static void edu_ctl_destroy(struct edu_ctl_cache *cc)
+{
+	while (cc->nr)
+		edu_cache_free(cc->cache, cc->objs[--cc->nr]);
+	edu_cache_destroy(cc->cache);
+	list_del(&cc->list);
+	kvfree(cc->objs);
+	kfree(cc);
+}
+
+static int edu_ctl_create(char *name, char *args)
+{
+	static const struct { const char *word; unsigned int flag; } fl[] = {
+		{ "redzone", EDU_CACHE_RED_ZONE },
+		{ "poison", EDU_CACHE_POISON },
+		{ "consistency", EDU_CACHE_CONSISTENCY },
+		{ "hardened", EDU_CACHE_HARDENED },
+		{ "debug", EDU_CACHE_DEBUG },
+	};
+	unsigned int size, flags = 0, i;
+	struct edu_ctl_cache *cc;
+	struct edu_cache *c;
+	char *w;
+
+	w = strsep(&args, " ");
+	if (!edu_cache_name_ok(name) || !w || kstrtouint(w, 0, &size) ||
+	    edu_ctl_find(name))
+		return -EINVAL;
+	while ((w = strsep(&args, " "))) {
+		for (i = 0; i < ARRAY_SIZE(fl); i++)
+			if (!strcmp(w, fl[i].word))
+				break;
+		if (i == ARRAY_SIZE(fl))
+			return -EINVAL;
+		flags |= fl[i].flag;
+	}
+	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	if (!cc)
+		return -ENOMEM;
+	c = edu_cache_create(name, size, 0, flags, NUMA_NO_NODE, false);
+	if (IS_ERR(c)) {
+		kfree(cc);
+		return PTR_ERR(c);
+	}
+	cc->cache = c;
+	list_add_tail(&cc->list, &edu_slab_ctl.caches);
+	return 0;
+}
+
+static int edu_ctl_alloc(struct edu_ctl_cache *cc, unsigned int count)
+{
+	if (count > EDU_BATCH_MAX - cc->nr)
+		return -EINVAL;
+	if (cc->nr + count > cc->cap) {
+		unsigned int cap = cc->nr + count;
+		void **objs = kvmalloc_array(cap, sizeof(*objs), GFP_KERNEL);
+
+		if (!objs)
+			return -ENOMEM;
+		if (cc->nr)
+			memcpy(objs, cc->objs, cc->nr * sizeof(*objs));
+		kvfree(cc->objs);
+		cc->objs = objs;
+		cc->cap = cap;
+	}
+	while (count--) {
+		void *obj = edu_cache_alloc(cc->cache, NUMA_NO_NODE);
+
+		if (!obj)
+			return -ENOMEM;
+		cc->objs[cc->nr++] = obj;
+	}
+	return 0;
+}
+
+static int edu_ctl_exec(char *cmd)
+{
+	char *verb = strsep(&cmd, " ");
+	char *name = strsep(&cmd, " ");
+	struct edu_ctl_cache *cc;
+	unsigned int count;
+
+	if (!verb || !name)
+		return -EINVAL;
+	if (!strcmp(verb, "create"))
+		return edu_ctl_create(name, cmd);
+	cc = edu_ctl_find(name);
+	if (!cc)
+		return -ENOENT;
+	if (!strcmp(verb, "destroy")) {
+		edu_ctl_destroy(cc);
+		return 0;
+	}
+	if (!strcmp(verb, "corrupt")) {
+		unsigned int kind;
+
+		if (!cmd || !cc->nr)
+			return -EINVAL;
+		if (!strcmp(cmd, "redzone"))
+			kind = EDU_CORRUPT_REDZONE;
+		else if (!strcmp(cmd, "uaf"))
+			kind = EDU_CORRUPT_USE_AFTER_FREE;
+		else
+			return -EINVAL;
+		if (edu_debug_corrupt_check(cc->cache, kind, NULL))
+			return -EINVAL;
+		edu_debug_corrupt(cc->cache, cc->objs[cc->nr - 1], kind, NULL);
+		if (kind == EDU_CORRUPT_USE_AFTER_FREE)
+			cc->nr--;
+		return 0;
+	}
+	if (!cmd || kstrtouint(cmd, 0, &count))
+		return -EINVAL;
+	if (!strcmp(verb, "alloc"))
+		return edu_ctl_alloc(cc, count);
+	if (!strcmp(verb, "free")) {
+		if (count > cc->nr)
+			return -EINVAL;
+		while (count--)
+			edu_cache_free(cc->cache, cc->objs[--cc->nr]);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	char buf[128];
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	strim(buf);
+	mutex_lock(&edu_slab_ctl.lock);
+	ret = edu_ctl_exec(strim(buf));
+	mutex_unlock(&edu_slab_ctl.lock);
+	return ret ? ret : len;
+}
+
+static int control_show(struct seq_file *m, void *unused)
+{
+	struct edu_ctl_cache *cc;
+
+	seq_puts(m, "# create NAME SIZE [redzone|poison|consistency|hardened|debug]..., alloc NAME N, free NAME N, corrupt NAME redzone|uaf, destroy NAME\n");
+	mutex_lock(&edu_slab_ctl.lock);
+	list_for_each_entry(cc, &edu_slab_ctl.caches, list)
+		seq_printf(m, "%s %u\n", cc->cache->dname, cc->nr);
+	mutex_unlock(&edu_slab_ctl.lock);
+	return 0;
+}
+
+static int control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, control_show, NULL);
+}
+
+static const struct file_operations control_fops = {
+	.owner		= THIS_MODULE,
+	.open		= control_open,
+	.read		= seq_read,
+	.write		= control_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 void edu_slab_debugfs_add(struct edu_cache *c)
 {
 	c->dir = debugfs_create_dir(c->dname, edu_slab_dir);
@@ -822,15 +1029,26 @@ void edu_slab_debugfs_del(struct edu_cache *c)
 
 int edu_slab_debugfs_init(void)
 {
+	mutex_init(&edu_slab_ctl.lock);
+	INIT_LIST_HEAD(&edu_slab_ctl.caches);
 	edu_slabinfo_dentry = debugfs_create_file("slabinfo", 0400,
 						  edu_debugfs_root, NULL,
 						  &slabinfo_fops);
 	edu_slab_dir = debugfs_create_dir("slab", edu_debugfs_root);
+	edu_slab_ctl_dentry = debugfs_create_file("control", 0600, edu_slab_dir,
+						  NULL, &control_fops);
 	return 0;
 }
 
 void edu_slab_debugfs_exit(void)
 {
+	struct edu_ctl_cache *cc, *tmp;
+
+	/* No writer can be inside control once it is gone. */
+	debugfs_remove(edu_slab_ctl_dentry);
+	edu_slab_ctl_dentry = NULL;
+	list_for_each_entry_safe(cc, tmp, &edu_slab_ctl.caches, list)
+		edu_ctl_destroy(cc);
 	debugfs_remove_recursive(edu_slab_dir);
 	debugfs_remove(edu_slabinfo_dentry);
 	edu_slab_dir = NULL;
