@@ -182,6 +182,8 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return edu_ioctl_info(ef, uarg);
 	if (nr >= 0x10 && nr < 0x30)
 		return edu_buddy_ioctl(ef, cmd, uarg);
+	if (nr >= 0x30 && nr < 0x50)
+		return edu_slab_ioctl(ef, cmd, uarg);
 	if (nr >= 0x50 && nr < 0x70)
 		return edu_walk_ioctl(ef, cmd, uarg);
 	return -ENOTTY;

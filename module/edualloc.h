@@ -9,7 +9,12 @@
  *   pcp.c       per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
  *   pool.c      pools taken from the real kernel, watermarks, NUMA fallback
  *   buddy_dev.c buddy ioctls, mmap of a block, debugfs views
- *   trace.h     tracepoints (system "edualloc")
+ *   slab.c      slab caches, slabs, per-node partial lists (see slab.h)
+ *   slab_cpu.c  the slab fast path: per-CPU object magazines
+ *   slab_debug.c red zones, poisoning, consistency checks, reports
+ *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
+ *   slab_dev.c  slab ioctls and debugfs views
+ *   trace.h     tracepoints (system "edualloc"); trace_slab.h the slab's
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
@@ -118,6 +123,10 @@ struct edu_pfn_owner {
 };
 
 bool edu_buddy_explain_pfn(unsigned long pfn, struct edu_pfn_owner *own);
+
+int edu_slab_init(void);
+void edu_slab_exit(void);
+long edu_slab_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
 
 int edu_walk_init(void);
 void edu_walk_exit(void);

@@ -3,7 +3,7 @@
  * edualloc: a small, real, parallel memory manager for teaching.
  *
  * Module init and exit, and the debugfs "info" file.  Init brings the parts
- * up in dependency order (debugfs root, buddy pools, walker, then the device,
+ * up in dependency order (debugfs root, buddy pools, slab caches, walker, then the device,
  * so no one can open /dev/edualloc before everything behind it works) and
  * unwinds in reverse on any failure.  Each part removes its own debugfs
  * files in its exit hook before freeing what they show: debugfs removal
@@ -68,9 +68,13 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_debugfs;
 
-	ret = edu_walk_init();
+	ret = edu_slab_init();
 	if (ret)
 		goto err_buddy;
+
+	ret = edu_walk_init();
+	if (ret)
+		goto err_slab;
 
 	ret = misc_register(&edu_miscdev);
 	if (ret)
@@ -82,6 +86,8 @@ static int __init edu_init(void)
 
 err_walk:
 	edu_walk_exit();
+err_slab:
+	edu_slab_exit();
 err_buddy:
 	edu_buddy_exit();
 err_debugfs:
@@ -93,6 +99,7 @@ static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
 	edu_walk_exit();
+	edu_slab_exit();
 	edu_buddy_exit();
 	debugfs_remove_recursive(edu_debugfs_root);
 	pr_info("unloaded\n");

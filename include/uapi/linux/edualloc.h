@@ -236,14 +236,29 @@ struct edu_obj_info {
 	__u64 reserved[4];
 };
 
-/* Deliberate damage to an object of a debug cache of edualloc's own. */
-#define EDU_CORRUPT_REDZONE	1	/* write one byte past the object */
-#define EDU_CORRUPT_USE_AFTER_FREE 2	/* free it, then write into it */
+/*
+ * Deliberate damage to an object of a debug cache of edualloc's own, so the
+ * checks can be watched at work.  The cache needs the flag in brackets.
+ * Kinds marked "frees" consume the handle; the others leave the object
+ * allocated and owned.  Detection happens at the object's next free or
+ * allocation, or at once by writing to debugfs slab/<cache>/validate.
+ */
+#define EDU_CORRUPT_REDZONE	1	/* write one byte past the object [RED_ZONE] */
+#define EDU_CORRUPT_USE_AFTER_FREE 2	/* frees, then writes into it [POISON] */
+#define EDU_CORRUPT_DOUBLE_FREE	3	/* frees it twice [CONSISTENCY] */
+#define EDU_CORRUPT_WRONG_CACHE	4	/* frees it to @cache_id [CONSISTENCY] */
+#define EDU_CORRUPT_FREELIST	5	/* frees, then damages its freelist
+					 * pointer [debug + HARDENED or
+					 * CONSISTENCY]
+					 */
 
 struct edu_corrupt_arg {
 	__u64 handle;		/* in: object of a cache with checks */
 	__u64 kind;		/* in: EDU_CORRUPT_* */
-	__u64 reserved[2];
+	__u64 cache_id;		/* in: EDU_CORRUPT_WRONG_CACHE: another
+				 * cache of this file; else 0
+				 */
+	__u64 reserved[1];
 };
 
 #define EDU_IOC_CACHE_CREATE	_IOWR(EDU_IOC_MAGIC, 0x30, struct edu_cache_create)
