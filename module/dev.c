@@ -186,6 +186,8 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return edu_slab_ioctl(ef, cmd, uarg);
 	if (nr >= 0x50 && nr < 0x70)
 		return edu_walk_ioctl(ef, cmd, uarg);
+	if (nr >= 0x70 && nr < 0x80)
+		return edu_bench_ioctl(ef, cmd, uarg);
 	return -ENOTTY;
 }
 

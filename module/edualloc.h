@@ -128,6 +128,8 @@ int edu_slab_init(void);
 void edu_slab_exit(void);
 long edu_slab_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
 
+long edu_bench_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
+
 int edu_walk_init(void);
 void edu_walk_exit(void);
 long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);

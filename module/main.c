@@ -3,8 +3,9 @@
  * edualloc: a small, real, parallel memory manager for teaching.
  *
  * Module init and exit, and the debugfs "info" file.  Init brings the parts
- * up in dependency order (debugfs root, buddy pools, slab caches, walker, then the device,
- * so no one can open /dev/edualloc before everything behind it works) and
+ * up in dependency order (debugfs root, buddy pools, slab caches, walker,
+ * then the device, so no one can open /dev/edualloc before everything behind
+ * it works) and
  * unwinds in reverse on any failure.  Each part removes its own debugfs
  * files in its exit hook before freeing what they show: debugfs removal
  * waits for readers still inside a file.
