@@ -59,10 +59,18 @@ void edu_pool_default_wmarks(struct edu_node *n)
 	edu_node_set_wmarks(n, min, min + min / 4, min + min / 2);
 }
 
-static struct edu_node *edu_pool_create_node(int nid, unsigned int nr_chunks)
+static int edu_chunk_cmp(const void *a, const void *b)
 {
+	unsigned long x = ((const struct edu_chunk *)a)->pfn;
+	unsigned long y = ((const struct edu_chunk *)b)->pfn;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
+{
+	unsigned int c, nr_chunks = want;
 	struct edu_node *n;
-	unsigned int c;
 	int ret;
 
 	n = kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
@@ -84,12 +92,16 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int nr_chunks)
 		n->chunks[c].vaddr = page_address(page);
 		n->chunks[c].pfn = page_to_pfn(page);
 		n->chunks[c].cookie = page;
-		edu_node_add_chunk(n, c);
 	}
 	if (!c)
 		goto err_pcp;
-	if (c < nr_chunks)
-		pr_info("node %d: got %u of %u chunks\n", nid, c, nr_chunks);
+	/* Sorted by frame, so edu_pfn_to_idx() can search them. */
+	sort(n->chunks, c, sizeof(*n->chunks), edu_chunk_cmp, NULL);
+	nr_chunks = c;
+	for (c = 0; c < nr_chunks; c++)
+		edu_node_add_chunk(n, c);
+	if (nr_chunks < want)
+		pr_info("node %d: got %u of %u chunks\n", nid, nr_chunks, want);
 	edu_pool_default_wmarks(n);
 	return n;
 
@@ -210,24 +222,38 @@ unsigned long edu_pool_meta_bytes(void)
 	return bytes;
 }
 
-/* Find the node and pool index of a frame, if it is one of ours. */
+/*
+ * Find the node and pool index of a frame, if it is one of ours: the frame's
+ * node names the only pool it can be in (chunks are taken __GFP_THISNODE),
+ * and a binary search of that pool's sorted chunks finds it.  This is on
+ * the slab allocator's free path, so it must not scan every node.
+ */
 struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
 {
+	unsigned int lo = 0, hi;
+	struct edu_node *n;
 	int nid;
-	unsigned int c;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct edu_node *n = edu_nodes[nid];
+	if (!pfn_valid(pfn))
+		return NULL;
+	nid = pfn_to_nid(pfn);
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return NULL;
+	n = edu_nodes[nid];
+	if (!n)
+		return NULL;
+	hi = n->nr_chunks;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		unsigned long first = n->chunks[mid].pfn;
 
-		if (!n)
-			continue;
-		for (c = 0; c < n->nr_chunks; c++) {
-			unsigned long first = n->chunks[c].pfn;
-
-			if (pfn >= first && pfn < first + EDU_CHUNK_PAGES) {
-				*idx = c * EDU_CHUNK_PAGES + (pfn - first);
-				return n;
-			}
+		if (pfn < first) {
+			hi = mid;
+		} else if (pfn >= first + EDU_CHUNK_PAGES) {
+			lo = mid + 1;
+		} else {
+			*idx = mid * EDU_CHUNK_PAGES + (pfn - first);
+			return n;
 		}
 	}
 	return NULL;
