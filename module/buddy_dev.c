@@ -217,8 +217,11 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 	    (b.flags & ~EDU_BATCH_FLAGS))
 		return -EINVAL;
 	if (b.flags & EDU_BATCH_RANDOM) {
+		int nid;
+
 		if (b.max_order > EDU_MAX_ORDER || !b.alloc_pct ||
-		    b.alloc_pct > 100 || (b.alloc_flags & ~EDU_ALLOC_FLAGS))
+		    b.alloc_pct > 100 || (b.alloc_flags & ~EDU_ALLOC_FLAGS) ||
+		    edu_uapi_node(b.node, &nid))
 			return -EINVAL;
 		live = kvmalloc_array(b.nr_ops, sizeof(*live), GFP_KERNEL);
 		if (!live)
@@ -245,6 +248,12 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 		if (err)
 			b.failed++;
 		if (copy_to_user(&uops[i], &op, sizeof(op))) {
+			/* The caller cannot learn the handle: undo the op. */
+			if (!err && op.op == EDU_OP_ALLOC) {
+				edu_page_free_one(ef, op.handle);
+				if (live)
+					nr_live--;
+			}
 			ret = -EFAULT;
 			break;
 		}

@@ -4,8 +4,9 @@
  * the ioctl dispatch.
  *
  * A handle is (tag << 32 | id): @id indexes the file's xarray, @tag is a
- * random 16-bit value drawn at open, so a handle copied from another open
- * file (whose ids start from 1 too) is refused instead of naming one of ours.
+ * random 16-bit value drawn at open and unique among open files
+ * (edu_tags), so a handle copied from another open file (whose ids start
+ * from 1 too) is refused instead of naming one of ours.
  * Ids are allocated cyclically so a freed handle is not at once reissued and
  * a stale one fails cleanly.  Handles stay below 2^48, so
  * handle << PAGE_SHIFT is a valid mmap() offset.
@@ -28,6 +29,25 @@
 
 #define EDU_ID_BITS	32
 #define EDU_ID_MASK	((1ULL << EDU_ID_BITS) - 1)
+
+/* Tags of the open files (an xarray has its own lock). */
+static DEFINE_XARRAY(edu_tags);
+
+/* A random tag no open file has; 0 is never one, so 0 is never a handle. */
+static int edu_tag_get(u16 *tag)
+{
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		u16 t = get_random_u16();
+
+		if (t && !xa_insert(&edu_tags, t, xa_mk_value(t), GFP_KERNEL)) {
+			*tag = t;
+			return 0;
+		}
+	}
+	return -EMFILE;	/* tens of thousands of open files */
+}
 
 int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 {
@@ -114,9 +134,12 @@ static int edu_open(struct inode *inode, struct file *file)
 	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
 	if (!ef)
 		return -ENOMEM;
+	if (edu_tag_get(&ef->tag)) {
+		kfree(ef);
+		return -EMFILE;
+	}
 	xa_init_flags(&ef->handles, XA_FLAGS_ALLOC1);
 	ef->next_id = 1;
-	ef->tag = get_random_u16() | 1;	/* never 0: 0 is never a handle */
 	/* Decided once, on the opener's credentials, as pagemap does. */
 	ef->privileged = capable(CAP_SYS_ADMIN);
 	file->private_data = ef;
@@ -148,6 +171,7 @@ static int edu_release(struct inode *inode, struct file *file)
 		}
 	}
 	xa_destroy(&ef->handles);
+	xa_erase(&edu_tags, ef->tag);
 	kfree(ef);
 	return 0;
 }

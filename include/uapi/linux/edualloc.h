@@ -11,7 +11,8 @@
  *
  * Handles are opaque cookies from a per-open-file table.  They are never
  * kernel pointers; a handle of another file, a freed one or a forged one is
- * rejected with -EINVAL.  Closing the file frees everything it still owns.
+ * rejected with -EINVAL.  Closing the file frees everything it still owns
+ * (a block still mmap()ed keeps the file open until it is unmapped).
  *
  * Physical frame numbers and kernel addresses are filled in only for openers
  * that had CAP_SYS_ADMIN when they opened the device (EDU_CAP_PFN in
@@ -77,7 +78,10 @@ struct edu_page_alloc {
 	__u64 flags;		/* in: EDU_ALLOC_* */
 	__u64 handle;		/* out */
 	__u64 pfn;		/* out: first frame (EDU_CAP_PFN only) */
-	__u64 mmap_offset;	/* out: mmap() offset that maps this block */
+	__u64 mmap_offset;	/* out: mmap() offset that maps this block;
+				 * always handle << page shift, also for
+				 * blocks allocated by a batch
+				 */
 	__u64 result_flags;	/* out: EDU_RESULT_* */
 	__u64 reserved[5];
 };
