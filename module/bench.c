@@ -212,6 +212,7 @@ static int edu_bench_cross(struct edu_bench_thread *t)
 
 	for (i = 0; i < t->p->iterations; i++) {
 		if (t->producer) {
+			/* Acquire: the consumer is done with the slot. */
 			edu_bench_spin(READ_ONCE(ring->head) -
 				       smp_load_acquire(&ring->tail) ==
 				       EDU_RING_SIZE, spins);
@@ -220,13 +221,16 @@ static int edu_bench_cross(struct edu_bench_thread *t)
 				memset(u, 0, sizeof(*u));
 				err = -ENOMEM;
 			}
+			/* Release: publish the slot with the new head. */
 			smp_store_release(&ring->head, ring->head + 1);
 		} else {
+			/* Acquire: see the slot the producer published. */
 			edu_bench_spin(smp_load_acquire(&ring->head) ==
 				       READ_ONCE(ring->tail), spins);
 			u = &ring->slot[ring->tail % EDU_RING_SIZE];
 			if (u->ptr || u->ref.node)
 				edu_bench_free(t, u);
+			/* Release: the slot may be reused after this. */
 			smp_store_release(&ring->tail, ring->tail + 1);
 		}
 		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1)
@@ -481,8 +485,7 @@ static long edu_ioctl_bench(void __user *uarg)
 	p.cycles_per_op = reps[p.repeats / 2].cycles_per_op;
 	ret = copy_to_user(uarg, &p, sizeof(p)) ? -EFAULT : 0;
 out:
-	if (kcache)
-		kmem_cache_destroy(kcache);
+	kmem_cache_destroy(kcache);
 	if (ecache)
 		edu_cache_destroy(ecache);
 	kvfree(rings);
