@@ -198,6 +198,14 @@ static int edu_bench_random(struct edu_bench_thread *t, struct edu_unit *v)
 	}								\
 } while (0)
 
+static bool edu_ring_full(struct edu_ring *ring)
+{
+	/* Acquire: the consumer is done with the slots it has passed. */
+	unsigned long tail = smp_load_acquire(&ring->tail);
+
+	return READ_ONCE(ring->head) - tail == EDU_RING_SIZE;
+}
+
 /*
  * Producer allocates into the ring, consumer (the next CPU) frees.  A
  * failed allocation still sends an item (ptr = NULL, no ref) so the
@@ -212,10 +220,7 @@ static int edu_bench_cross(struct edu_bench_thread *t)
 
 	for (i = 0; i < t->p->iterations; i++) {
 		if (t->producer) {
-			/* Acquire: the consumer is done with the slot. */
-			edu_bench_spin(READ_ONCE(ring->head) -
-				       smp_load_acquire(&ring->tail) ==
-				       EDU_RING_SIZE, spins);
+			edu_bench_spin(edu_ring_full(ring), spins);
 			u = &ring->slot[ring->head % EDU_RING_SIZE];
 			if (!edu_bench_alloc(t, u)) {
 				memset(u, 0, sizeof(*u));
