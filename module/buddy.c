@@ -94,7 +94,7 @@ void edu_buddy_free_locked(struct edu_node *n, unsigned long idx,
 	while (order < EDU_MAX_ORDER) {
 		unsigned long buddy = idx ^ (1UL << order);
 
-		if (n->meta[buddy] != EDU_PM(EDU_PM_FREE, order))
+		if (READ_ONCE(n->meta[buddy]) != EDU_PM(EDU_PM_FREE, order))
 			break;
 		edu_del_free(n, buddy, order);
 		/* The upper half stops being a block head. */

@@ -49,7 +49,7 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 	}
 	spin_unlock(&n->lock);
 	if (i) {
-		pcp->count += i;
+		WRITE_ONCE(pcp->count, pcp->count + i);
 		pcp->refills++;
 		trace_edualloc_pcp_refill(n->nid, i);
 	}
@@ -73,7 +73,7 @@ static unsigned long edu_pcp_free_bulk(struct edu_node *n, struct edu_pcp *pcp,
 		edu_buddy_free_locked(n, fp->idx, 0);
 	}
 	spin_unlock(&n->lock);
-	pcp->count -= count;
+	WRITE_ONCE(pcp->count, pcp->count - count);
 	pcp->drains++;
 	trace_edualloc_pcp_drain(n->nid, count);
 	return count;
@@ -93,7 +93,7 @@ long edu_pcp_alloc(struct edu_node *n, unsigned int flags)
 	/* Hot end: the most recently freed page is likely still cached. */
 	fp = list_first_entry(&pcp->list, struct edu_free_page, link);
 	list_del(&fp->link);
-	pcp->count--;
+	WRITE_ONCE(pcp->count, pcp->count - 1);
 	pcp->alloc_hits++;
 	idx = fp->idx;
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_ALLOC, 0));
@@ -111,7 +111,7 @@ void edu_pcp_free(struct edu_node *n, unsigned long idx)
 	spin_lock(&pcp->lock);
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
 	list_add(edu_pcp_link(n, idx), &pcp->list);
-	pcp->count++;
+	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->free_hits++;
 	if (pcp->count > pcp->high)
 		edu_pcp_free_bulk(n, pcp, pcp->batch);
