@@ -62,7 +62,7 @@ static struct edu_block *edu_block_alloc(int nid, unsigned int order,
 {
 	struct edu_block *b;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = edu_fault() ? NULL : kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b) {
 		*err = -ENOMEM;
 		return NULL;

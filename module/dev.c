@@ -54,6 +54,8 @@ int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 	u32 id;
 	int ret;
 
+	if (edu_fault())
+		return -ENOMEM;
 	ret = xa_alloc_cyclic(&ef->handles, &id, obj, xa_limit_32b,
 			      &ef->next_id, GFP_KERNEL);
 	if (ret < 0)
@@ -131,7 +133,7 @@ static int edu_open(struct inode *inode, struct file *file)
 {
 	struct edu_file *ef;
 
-	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+	ef = edu_fault() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL);
 	if (!ef)
 		return -ENOMEM;
 	if (edu_tag_get(&ef->tag)) {

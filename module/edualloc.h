@@ -14,7 +14,9 @@
  *   slab_debug.c red zones, poisoning, consistency checks, reports
  *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
  *   slab_dev.c  slab ioctls and debugfs views
- *   trace.h     tracepoints (system "edualloc"); trace_slab.h the slab's
+ *   trace.h     tracepoints (system "edualloc")
+ *   bench.c     in-kernel benchmarks against the kernel's allocators
+ *   fault.c     fault injection for the module's own allocations; trace_slab.h the slab's
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
@@ -99,6 +101,10 @@ static inline bool edu_reserved_ok(const u64 *words, size_t nr)
 	edu_reserved_ok(__edu_arg->reserved,				\
 			ARRAY_SIZE(__edu_arg->reserved));		\
 })
+
+/* fault.c: should this internal allocation fail on purpose? */
+bool edu_fault(void);
+unsigned long edu_faults_injected(void);
 
 /* Subsystem hooks, called by main.c and dev.c. */
 int edu_buddy_init(void);

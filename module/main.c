@@ -48,6 +48,7 @@ static int info_show(struct seq_file *m, void *unused)
 		seq_printf(m, "metadata:       %llu.%02llu bytes/page\n",
 			   div_u64(hundredths, 100), hundredths % 100);
 	}
+	seq_printf(m, "faults_injected: %lu\n", edu_faults_injected());
 	seq_puts(m, "pool_nodes:    ");
 	for_each_online_node(nid)
 		if (pool_nodes & BIT_ULL(nid))

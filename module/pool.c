@@ -73,7 +73,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	struct edu_node *n;
 	int ret;
 
-	n = kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
+	n = edu_fault() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
 	if (!n)
 		return NULL;
 	if (edu_node_setup(n, nid, nr_chunks))
@@ -85,8 +85,9 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	for (c = 0; c < nr_chunks; c++) {
 		struct page *page;
 
-		page = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
-					__GFP_NOWARN, EDU_CHUNK_ORDER);
+		page = edu_fault() ? NULL :
+			alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
+					 __GFP_NOWARN, EDU_CHUNK_ORDER);
 		if (!page)
 			break;
 		n->chunks[c].vaddr = page_address(page);
