@@ -51,7 +51,8 @@ static void read_file(const char *path, char *buf, size_t len)
 static void drain_all(void)
 {
 	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
-	FILE *p = popen("for f in /sys/kernel/debug/edualloc/slab/*/shrink; do echo 1 > $f; done 2>/dev/null", "r");
+	FILE *p = popen("for f in /sys/kernel/debug/edualloc/slab/*/shrink; "
+			"do echo 1 > $f; done 2>/dev/null", "r");
 	int fd;
 
 	if (p)
