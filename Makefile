@@ -7,6 +7,8 @@
 #   make demo       boot the test VM with the module and run the guided tour
 #   make lint       checkpatch --strict and sparse, both must be clean
 #   make install    install the module for $(KVER) (out-of-tree, extra/)
+#   make bench      benchmarks against the kernel's allocators, in the VM
+#   make check-debug  tests on a KASAN/lockdep/kmemleak kernel, in the VM
 #
 # Nothing here loads a module into the machine it runs on: every module test
 # runs inside the QEMU test VM (scripts/vm).
@@ -28,12 +30,12 @@ KSRC_STAMP := $(LINUX_SRC)/.extracted
 VM := $(TOP)/scripts/vm
 
 .PHONY: all deps module selftests host-tests lint checkpatch sparse check \
-	demo install uninstall clean help
+	check-debug bench demo install uninstall clean help
 
 all: module selftests
 
 help:
-	@sed -n '3,12p' $(TOP)/Makefile
+	@sed -n '3,14p' $(TOP)/Makefile
 
 deps:
 	@$(TOP)/scripts/deps
@@ -79,8 +81,18 @@ sparse: deps
 check: all host-tests lint
 	$(TOP)/scripts/check
 
+# The selftests, stress and fuzzing on a KASAN/lockdep/kmemleak kernel built
+# once per machine from linux-source-6.1 (scripts/build-debug-kernel).
+check-debug: selftests
+	$(TOP)/scripts/check-debug
+
 demo: all
 	$(VM) --append "$(VM_APPEND)" -- scripts/demo
+
+# Benchmarks against the kernel's allocators: build/bench/{results.json,
+# results.csv,bench.png,report.md}.
+bench: all
+	$(TOP)/scripts/bench
 
 install: module
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
