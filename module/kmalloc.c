@@ -97,8 +97,8 @@ void edu_kfree(const void *ptr)
 	if (!ptr)
 		return;
 	s = edu_slab_of(ptr);
-	if (s) {
-		edu_cache_free(s->cache, (void *)ptr);
+	if (likely(s)) {
+		edu_slab_free_obj(s->cache, s, (void *)ptr);
 		return;
 	}
 	n = edu_kmalloc_large(ptr, &idx, &order);

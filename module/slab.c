@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": slab: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -41,7 +42,21 @@ static atomic_long_t edu_cache_gid = ATOMIC_LONG_INIT(0);
  */
 static struct edu_slab **edu_slab_map[MAX_NUMNODES];
 
-struct edu_slab *edu_slab_of(const void *addr)
+/*
+ * Address -> row of edu_slab_map, one entry per chunk-sized stretch of the
+ * direct map from the lowest pool chunk on (see slab.h): NULL where no
+ * chunk is.  Built at load from the pools, which never change afterwards.
+ * Without it (pools not laid out as expected, or spread too far apart),
+ * edu_slab_of() falls back to edu_pfn_to_idx().
+ */
+#define EDU_CHUNK_SHIFT		(PAGE_SHIFT + EDU_CHUNK_ORDER)
+#define EDU_CHUNK_ROWS_MAX	65536	/* a 512 KiB table: 256 GiB of span */
+
+static unsigned long edu_chunk_lo;	/* first byte of the lowest chunk */
+static unsigned long edu_chunk_span;	/* bytes covered from there */
+static struct edu_slab ***edu_chunk_rows;
+
+static noinline struct edu_slab *edu_slab_of_slow(const void *addr)
 {
 	struct edu_node *n;
 	unsigned long idx;
@@ -54,12 +69,85 @@ struct edu_slab *edu_slab_of(const void *addr)
 	return READ_ONCE(edu_slab_map[n->nid][idx]);
 }
 
+struct edu_slab *edu_slab_of(const void *addr)
+{
+	unsigned long off = (unsigned long)addr - edu_chunk_lo;
+	struct edu_slab **row;
+
+	if (unlikely(!edu_chunk_rows))
+		return edu_slab_of_slow(addr);
+	if (off >= edu_chunk_span)
+		return NULL;
+	row = edu_chunk_rows[off >> EDU_CHUNK_SHIFT];
+	if (!row)
+		return NULL;
+	return READ_ONCE(row[(off >> PAGE_SHIFT) & (EDU_CHUNK_PAGES - 1)]);
+}
+
+/*
+ * Every chunk is a naturally aligned order-EDU_CHUNK_ORDER block in the
+ * direct map, so chunk addresses differ by whole multiples of the chunk
+ * size, as their frame numbers do; checked rather than assumed.
+ */
+static void edu_chunk_rows_init(void)
+{
+	unsigned long lo = ULONG_MAX, lo_pfn = 0, hi = 0, rows;
+	struct edu_slab ***tab;
+	unsigned int i;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct edu_node *n = edu_nodes[nid];
+
+		for (i = 0; n && i < n->nr_chunks; i++) {
+			unsigned long va = (unsigned long)n->chunks[i].vaddr;
+
+			if (va < lo) {
+				lo = va;
+				lo_pfn = n->chunks[i].pfn;
+			}
+			hi = max(hi, va + (1UL << EDU_CHUNK_SHIFT));
+		}
+	}
+	if (!hi)
+		return;
+	rows = (hi - lo) >> EDU_CHUNK_SHIFT;
+	if (rows > EDU_CHUNK_ROWS_MAX) {
+		pr_info("pool chunks too far apart for a direct lookup table\n");
+		return;
+	}
+	tab = kvcalloc(rows, sizeof(*tab), GFP_KERNEL);
+	if (!tab)
+		return;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct edu_node *n = edu_nodes[nid];
+
+		for (i = 0; n && i < n->nr_chunks; i++) {
+			unsigned long va = (unsigned long)n->chunks[i].vaddr;
+			unsigned long pfn = n->chunks[i].pfn;
+
+			if ((va - lo) != (pfn - lo_pfn) << PAGE_SHIFT ||
+			    pfn % EDU_CHUNK_PAGES) {
+				pr_info("pool chunks not linear in the direct map: no lookup table\n");
+				kvfree(tab);
+				return;
+			}
+			tab[(va - lo) >> EDU_CHUNK_SHIFT] =
+				&edu_slab_map[nid][(unsigned long)i *
+						   EDU_CHUNK_PAGES];
+		}
+	}
+	edu_chunk_lo = lo;
+	edu_chunk_span = hi - lo;
+	edu_chunk_rows = tab;
+}
+
 static void edu_slab_map_set(struct edu_slab *s, struct edu_slab *val)
 {
 	unsigned long i;
 
 	for (i = 0; i < (1UL << s->cache->order); i++)
-		WRITE_ONCE(edu_slab_map[s->node->nid][s->idx + i], val);
+		WRITE_ONCE(edu_slab_map[s->nid][s->idx + i], val);
 }
 
 /*
@@ -119,7 +207,8 @@ static unsigned int edu_calc_order(unsigned int stride)
 /* Slot layout: see the picture in slab.h. */
 static void edu_cache_layout(struct edu_cache *c)
 {
-	unsigned int end;
+	unsigned int end, i;
+	unsigned long odd;
 
 	c->obj_offset = 0;
 	if (c->flags & EDU_CACHE_RED_ZONE)
@@ -140,6 +229,14 @@ static void edu_cache_layout(struct edu_cache *c)
 	c->stride = ALIGN(end, c->align);
 	c->order = edu_calc_order(c->stride);
 	c->objects = (PAGE_SIZE << c->order) / c->stride;
+	c->slots_bytes = (unsigned long)c->objects * c->stride;
+	c->stride_shift = __ffs(c->stride);
+	odd = c->stride >> c->stride_shift;
+	/* Newton's iteration, from 3 correct low bits: 6, 12, 24, 48, 96. */
+	c->stride_inv = odd;
+	for (i = 0; i < 5; i++)
+		c->stride_inv *= 2 - odd * c->stride_inv;
+	c->stride_lim = ULONG_MAX / odd;
 	/* As SLUB's set_min_partial(): bigger objects keep more slabs. */
 	c->min_partial = clamp_t(unsigned int, ilog2(c->size) / 2, 5, 10);
 	/* Magazines: fewer big objects, as set_cpu_partial() does. */
@@ -194,6 +291,7 @@ static struct edu_slab *edu_slab_new(struct edu_cache *c, int nid)
 		goto err_state;
 	s->cache = c;
 	s->node = ref.node;
+	s->nid = ref.node->nid;
 	s->idx = ref.idx;
 	s->base = edu_idx_to_virt(ref.node, ref.idx);
 	s->id = atomic_long_inc_return(&c->next_slab_id);
@@ -402,7 +500,7 @@ void *edu_cache_alloc(struct edu_cache *c, int nid)
 	void *obj;
 	int got_nid;
 
-	if (!edu_cache_debug(c))
+	if (likely(!edu_cache_debug(c)))
 		return edu_cpu_alloc(c, nid);
 	/* Debug caches always take the slow path, where checks run. */
 	if (edu_slab_take(c, nid, &obj, 1, &got_nid) < 1) {
@@ -414,17 +512,22 @@ void *edu_cache_alloc(struct edu_cache *c, int nid)
 	return obj;
 }
 
-/* Is @obj the start of an object of @s?  Reports when it is not. */
+/*
+ * Is @obj the start of an object of @s?  Reports when it is not.  Cheap
+ * enough for every free (a compare, and for the slot boundary a mask and a
+ * multiply, see struct edu_cache), so even caches without debugging keep
+ * a stray pointer out of the magazines, where it would be handed out.
+ */
 static bool edu_obj_check_ptr(struct edu_cache *c, struct edu_slab *s,
 			      const void *obj)
 {
-	if (s->cache != c) {
+	if (unlikely(s->cache != c)) {
 		edu_debug_report(s->cache, s, obj, EDU_ERR_WRONG_CACHE,
 				 "freed to cache %s but belongs to cache %s",
 				 c->name, s->cache->name);
 		return false;
 	}
-	if (!edu_fp_valid(c, s, obj)) {
+	if (unlikely(!edu_fp_valid(c, s, obj))) {
 		edu_debug_report(c, s, obj, EDU_ERR_BAD_PTR,
 				 "freed pointer is not the start of an object");
 		return false;
@@ -432,23 +535,16 @@ static bool edu_obj_check_ptr(struct edu_cache *c, struct edu_slab *s,
 	return true;
 }
 
-void edu_cache_free(struct edu_cache *c, void *obj)
+/* Free @obj of slab @s, @c being s->cache (edu_kfree() has looked it up). */
+void edu_slab_free_obj(struct edu_cache *c, struct edu_slab *s, void *obj)
 {
 	struct edu_cache_node *n;
-	struct edu_slab *s;
 	LIST_HEAD(to_free);
 
-	s = edu_slab_of(obj);
-	if (!s) {
-		edu_debug_report(c, NULL, obj, EDU_ERR_BAD_PTR,
-				 "freed pointer is not in a slab");
-		return;
-	}
 	if (!edu_obj_check_ptr(c, s, obj))
 		return;
-	trace_edualloc_slab_obj_free(c->name, s->node->nid,
-				     !edu_cache_debug(c));
-	if (!edu_cache_debug(c) && edu_cpu_free(c, s, obj))
+	trace_edualloc_slab_obj_free(c->name, s->nid, !edu_cache_debug(c));
+	if (likely(!edu_cache_debug(c)) && likely(edu_cpu_free(c, s, obj)))
 		return;
 	n = edu_cache_node_of(c, s);
 	spin_lock(&n->lock);
@@ -456,6 +552,18 @@ void edu_cache_free(struct edu_cache *c, void *obj)
 	spin_unlock(&n->lock);
 	edu_stat(c, EDU_ST_FREE_SLOW);
 	edu_slab_discard_list(c, &to_free);
+}
+
+void edu_cache_free(struct edu_cache *c, void *obj)
+{
+	struct edu_slab *s = edu_slab_of(obj);
+
+	if (unlikely(!s)) {
+		edu_debug_report(c, NULL, obj, EDU_ERR_BAD_PTR,
+				 "freed pointer is not in a slab");
+		return;
+	}
+	edu_slab_free_obj(c, s, obj);
 }
 
 /* Flush the magazines and give every empty slab back (SLUB's shrink). */
@@ -626,6 +734,38 @@ int edu_cache_destroy(struct edu_cache *c)
 	return 0;
 }
 
+/*
+ * A CPU is gone: give back the objects in its magazines (SLUB's
+ * slub_cpu_dead()).  Runs with cpu_hotplug_lock held for writing, so no
+ * edu_cpu_flush_all() runs meanwhile.
+ */
+static int edu_slab_cpu_dead(unsigned int cpu)
+{
+	struct edu_cache *c;
+
+	mutex_lock(&edu_slab_mutex);
+	list_for_each_entry(c, &edu_slab_caches, list)
+		edu_cpu_flush_dead(c, cpu);
+	mutex_unlock(&edu_slab_mutex);
+	return 0;
+}
+
+static int edu_slab_cpuhp_state;
+
+static void edu_slab_maps_free(void)
+{
+	int nid;
+
+	kvfree(edu_chunk_rows);
+	edu_chunk_rows = NULL;
+	edu_chunk_lo = 0;
+	edu_chunk_span = 0;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		kvfree(edu_slab_map[nid]);
+		edu_slab_map[nid] = NULL;
+	}
+}
+
 int edu_slab_init(void)
 {
 	int nid, ret;
@@ -641,33 +781,37 @@ int edu_slab_init(void)
 			goto err_map;
 		}
 	}
+	edu_chunk_rows_init();
 	ret = edu_slab_debugfs_init();
 	if (ret)
 		goto err_map;
 	ret = edu_kmalloc_init();
 	if (ret)
 		goto err_debugfs;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
+					"edualloc/slab:dead", NULL,
+					edu_slab_cpu_dead);
+	if (ret < 0)
+		goto err_kmalloc;
+	edu_slab_cpuhp_state = ret;
 	return 0;
 
+err_kmalloc:
+	edu_kmalloc_exit();
 err_debugfs:
 	edu_slab_debugfs_exit();
 err_map:
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		kvfree(edu_slab_map[nid]);
-		edu_slab_map[nid] = NULL;
-	}
+	edu_slab_maps_free();
 	return ret;
 }
 
 /* The device is gone, so no user cache is left: only the size classes. */
 void edu_slab_exit(void)
 {
-	int nid;
-
+	if (edu_slab_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(edu_slab_cpuhp_state);
+	edu_slab_cpuhp_state = 0;
 	edu_kmalloc_exit();
 	edu_slab_debugfs_exit();
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		kvfree(edu_slab_map[nid]);
-		edu_slab_map[nid] = NULL;
-	}
+	edu_slab_maps_free();
 }

@@ -13,11 +13,16 @@
  * A slab is one buddy block of 2^order pages, allocated with EDU_AF_SLAB so
  * the buddy's map shows it as slab-owned.  Its bookkeeping (struct edu_slab)
  * is kmalloc()ed from the kernel's own slab allocator, so the block holds
- * objects only.  From an object address to its slab: the frame number gives
- * the pool index (edu_pfn_to_idx(), a scan over the node's chunks: at most a
- * few dozen compares), and a per-node array edu_slab_map[nid][idx] gives the
- * slab (8 bytes per pool page, 0.2% of the pool; every page of a slab points
- * to it).  That is the role struct page's slab_cache plays in the kernel.
+ * objects only.  From an object address to its slab: a per-node array
+ * edu_slab_map[nid][idx] gives the slab of pool page idx (8 bytes per pool
+ * page, 0.2% of the pool; every page of a slab points to it), the role
+ * struct page's slab_cache plays in the kernel.  The pool index comes from
+ * a table with one entry per 4 MiB of the direct map between the lowest
+ * and the highest pool chunk (a chunk is a naturally aligned order-10
+ * block): (address - lowest chunk) >> 22 selects the chunk's row of the
+ * map, a subtraction, a compare and two loads on every free, where
+ * edu_pfn_to_idx() (pfn_valid, the node from struct page, a binary search
+ * of the node's chunks) would cost several times that.
  *
  * Slot layout (stride bytes, a multiple of the object alignment):
  *
@@ -32,28 +37,49 @@
  *
  * Locking and per-CPU rules (outermost first):
  *
+ *   cpu_hotplug_lock     cpus_read_lock() around a flush of all magazines
+ *                        (edu_cpu_flush_all: shrink, destroy, validate);
+ *                        held for writing around the CPU-dead callback.
  *   edu_slab_mutex       the list of all caches, creation and destruction,
- *                        debugfs views that walk the list.  Sleeps.
- *   edu_cache_cpu.lock   one per CPU per cache.  Its CPU takes it on the
- *                        fast path with preemption disabled (get_cpu_ptr);
- *                        another CPU only to flush the magazine (shrink,
- *                        destroy, debugfs "cpu").  Protects objs[], count.
+ *                        debugfs views that walk the list, the CPU-dead
+ *                        callback.  Sleeps.  Never held around a flush of
+ *                        all magazines (cpu_hotplug_lock nests outside).
+ *   edu_cpu_flush_mutex  the per-CPU flush work items (slab_cpu.c).
+ *   edu_cache_cpu.lock   a local_lock_t: preemption disabled on !RT (plus
+ *                        lockdep's view of it).  Protects objs[] and count
+ *                        of this CPU's magazine.  Only its own CPU ever
+ *                        touches a magazine of an online CPU: the fast
+ *                        paths, and flushes, which other CPUs ask for
+ *                        with a work item queued on the owner and waited
+ *                        for (flush_work), as SLUB's flush_all() does.
+ *                        The magazine of an offline CPU is flushed by the
+ *                        CPU-dead callback, or under cpus_read_lock() by
+ *                        edu_cpu_flush_all(), which keeps it offline.  No
+ *                        atomic instruction and no shared cache line on
+ *                        the fast path: the magazine and the statistics
+ *                        are per-CPU, the cache itself is read-only there.
  *   edu_cache_node.lock  the kmem_cache_node analogue: partial and full
  *                        lists, nr_partial/nr_full, and of every slab on
  *                        them: freelist, inuse, quarantined, state[].
+ *                        Taken under a magazine's local lock (refill and
+ *                        flush batches), never the other way round.
  *   buddy locks          edu_pcp.lock, edu_node.lock (buddy.h): taken by
- *                        edu_alloc_pages/edu_free_pages under at most a CPU
- *                        magazine lock, never under a cache node lock.
+ *                        edu_alloc_pages/edu_free_pages under at most a
+ *                        magazine's local lock, never under a cache node
+ *                        lock.
  *
- * Nothing here runs in interrupt context: plain spin_lock() everywhere.
- * Statistics are per-CPU counters (this_cpu_inc, no lock), summed on read.
- * Error counters are atomics (rare).  A slab's id, base, order, node and
- * cache are written before the slab is published and never change.
+ * Nothing here runs in interrupt context: plain spin_lock() everywhere, and
+ * a magazine is never touched from an interrupt, so disabling preemption
+ * is enough to own it.  Statistics are per-CPU counters (this_cpu_inc, no
+ * lock), summed on read.  Error counters are atomics (rare).  A slab's id,
+ * base, order, node, nid and cache are written before the slab is
+ * published and never change.
  */
 #ifndef _EDU_SLAB_H
 #define _EDU_SLAB_H
 
 #include <linux/list.h>
+#include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rwsem.h>
@@ -117,6 +143,7 @@ struct edu_slab {
 	struct list_head list;		/* partial or full list: node lock */
 	struct edu_cache *cache;
 	struct edu_node *node;		/* buddy node of the block */
+	int nid;			/* node->nid, one load less on free */
 	unsigned long idx;		/* pool index of the first page */
 	void *base;			/* first byte */
 	unsigned long id;		/* stable number within the cache */
@@ -138,7 +165,7 @@ struct edu_cache_node {
 
 /* The per-CPU magazine, the fast path's state (see slab_cpu.c). */
 struct edu_cache_cpu {
-	spinlock_t lock;		/* its CPU's fast path, or a flush */
+	local_lock_t lock;		/* owned by its CPU, see above */
 	unsigned int count;		/* objects in @objs */
 	int nid;			/* home node of this CPU for the cache */
 	void *objs[EDU_MAG_MAX];
@@ -151,6 +178,10 @@ struct edu_cache {
 	unsigned int size;		/* object size asked for */
 	unsigned int align;		/* effective alignment */
 	unsigned int flags;		/* EDU_CACHE_* */
+	unsigned int mag_size;		/* magazine capacity */
+	unsigned int batch;		/* objects per refill / flush */
+	struct edu_cache_cpu __percpu *cpu;
+	struct edu_slab_stats __percpu *stats;
 	unsigned int obj_offset;	/* object start within the slot */
 	unsigned int fp_offset;		/* free pointer within the slot */
 	unsigned int rz_end;		/* end of the right red zone */
@@ -158,15 +189,20 @@ struct edu_cache {
 	unsigned int objects;		/* slots per slab */
 	unsigned int order;		/* slab = 2^order pages */
 	unsigned int min_partial;	/* empty slabs kept per node */
-	unsigned int mag_size;		/* magazine capacity */
-	unsigned int batch;		/* objects per refill / flush */
+	/* Is an offset from the first slot a slot start?  No division:
+	 * off < slots_bytes, the low stride_shift bits clear, and the rest
+	 * divisible by the odd part of the stride, checked by multiplying
+	 * with its inverse mod 2^BITS_PER_LONG (Hacker's Delight 10-17).
+	 */
+	unsigned int stride_shift;
+	unsigned long stride_inv;
+	unsigned long stride_lim;
+	unsigned long slots_bytes;	/* objects * stride */
 	int nid;			/* preferred node or NUMA_NO_NODE */
 	bool kmalloc;			/* a general size class */
 	unsigned long random;		/* freelist hardening key */
-	atomic_long_t next_slab_id;
 	struct edu_cache_node *node[MAX_NUMNODES];
-	struct edu_cache_cpu __percpu *cpu;
-	struct edu_slab_stats __percpu *stats;
+	atomic_long_t next_slab_id;	/* written by the slow path only */
 	atomic_long_t err[EDU_ERR_NR];
 	struct list_head list;		/* edu_slab_caches: edu_slab_mutex */
 	struct dentry *dir;
@@ -205,7 +241,7 @@ static inline unsigned int edu_slab_obj_index(const struct edu_cache *c,
 static inline struct edu_cache_node *
 edu_cache_node_of(struct edu_cache *c, const struct edu_slab *s)
 {
-	return c->node[s->node->nid];
+	return c->node[s->nid];
 }
 
 /* slab.c */
@@ -216,6 +252,7 @@ int edu_cache_destroy(struct edu_cache *c);
 void *edu_cache_alloc(struct edu_cache *c, int nid);
 int edu_cache_home(struct edu_cache *c, int nid);
 void edu_cache_free(struct edu_cache *c, void *obj);
+void edu_slab_free_obj(struct edu_cache *c, struct edu_slab *s, void *obj);
 struct edu_slab *edu_slab_of(const void *addr);
 int edu_slab_take(struct edu_cache *c, int nid, void **objs,
 		  unsigned int want, int *got_nid);
@@ -231,8 +268,8 @@ void edu_cache_stats_sum(struct edu_cache *c, unsigned long *sum);
 /* slab_cpu.c */
 void *edu_cpu_alloc(struct edu_cache *c, int nid);
 bool edu_cpu_free(struct edu_cache *c, struct edu_slab *s, void *obj);
-unsigned int edu_cpu_flush(struct edu_cache *c, int cpu);
 unsigned int edu_cpu_flush_all(struct edu_cache *c);
+void edu_cpu_flush_dead(struct edu_cache *c, unsigned int cpu);
 unsigned long edu_cpu_cached(struct edu_cache *c);
 int edu_cpu_setup(struct edu_cache *c);
 

@@ -15,11 +15,18 @@
  * from emptying until a flush, and a magazine flush must look up each
  * object's slab.
  *
- * Exclusion: the magazine has a spinlock that only its own CPU takes on the
- * fast path, with preemption disabled (get_cpu_ptr()) so the task cannot
- * migrate between choosing the magazine and using it; another CPU takes it
- * only to flush (shrink, destroy).  Never contended in steady state, so its
- * cache line stays in the owning CPU's cache, like pcp.c's lists.
+ * Exclusion: a magazine belongs to its CPU.  The fast paths run with
+ * preemption disabled (local_lock(), which on !PREEMPT_RT is just that,
+ * plus lockdep's view), so the task cannot migrate between choosing the
+ * magazine and using it; no interrupt handler touches a magazine.  No
+ * atomic instruction, no shared cache line: about what SLUB's
+ * this_cpu_cmpxchg_double fast path costs.  Other CPUs never touch the
+ * magazine of an online CPU: to flush it (shrink, destroy, validate) they
+ * queue a work item on its CPU and wait for it, as SLUB's flush_all()
+ * does (an IPI would run the flush in hard-irq context, where the node
+ * and buddy locks, plain spin_lock()s, must not be taken).  The magazine
+ * of an offline CPU is emptied by the CPU-dead callback, or by a flush
+ * holding cpus_read_lock(), which keeps the CPU offline meanwhile.
  *
  * Each magazine holds objects of one node, its "home" (the cache's
  * preferred node, else the CPU's own), so allocation stays node-local; an
@@ -28,36 +35,38 @@
  * is taken from the node's partial slabs; when full, the older half goes
  * back to the slabs: refills and flushes amortise the node lock over a batch.
  */
+#include <linux/cpu.h>
+#include <linux/workqueue.h>
+
 #include "slab.h"
 #include "trace_slab.h"
 
-void *edu_cpu_alloc(struct edu_cache *c, int nid)
+/* One flush request per CPU: edu_cpu_flush_all() queues them. */
+struct edu_cpu_flush_work {
+	struct work_struct work;
+	struct edu_cache *cache;
+	unsigned int nr;		/* objects flushed */
+	bool queued;
+};
+
+static DEFINE_PER_CPU(struct edu_cpu_flush_work, edu_cpu_flush_works);
+/* Serialises the users of edu_cpu_flush_works; nests in cpus_read_lock. */
+static DEFINE_MUTEX(edu_cpu_flush_mutex);
+
+/*
+ * The slow path, with no lock held: a new slab's bookkeeping is allocated
+ * with GFP_KERNEL.  Refill a batch for the home node; a request for
+ * another node gets a single object.
+ */
+static noinline void *edu_cpu_alloc_slow(struct edu_cache *c, int nid,
+					 int home)
 {
 	void *objs[EDU_MAG_MAX];
 	struct edu_cache_cpu *cc;
 	unsigned int want, rest = 0;
-	void *obj = NULL;
-	int got, got_nid, home, i;
+	int got, got_nid, i;
+	void *obj;
 
-	cc = get_cpu_ptr(c->cpu);
-	spin_lock(&cc->lock);
-	home = cc->nid;
-	if (cc->count && (nid == NUMA_NO_NODE || nid == home)) {
-		obj = cc->objs[--cc->count];
-		edu_stat(c, EDU_ST_ALLOC_FAST);
-	}
-	spin_unlock(&cc->lock);
-	put_cpu_ptr(c->cpu);
-	if (obj) {
-		trace_edualloc_slab_obj_alloc(c->name, home, true);
-		return obj;
-	}
-
-	/*
-	 * Slow path, with no lock held: a new slab's bookkeeping is
-	 * allocated with GFP_KERNEL.  Refill a batch for the home node; a
-	 * request for another node gets a single object.
-	 */
 	if (nid == NUMA_NO_NODE)
 		nid = home;
 	want = nid == home ? c->batch : 1;
@@ -70,8 +79,8 @@ void *edu_cpu_alloc(struct edu_cache *c, int nid)
 	obj = objs[0];
 	if (got > 1) {
 		/* We may have moved to another CPU meanwhile: check again. */
-		cc = get_cpu_ptr(c->cpu);
-		spin_lock(&cc->lock);
+		local_lock(&c->cpu->lock);
+		cc = this_cpu_ptr(c->cpu);
 		edu_stat(c, EDU_ST_REFILL);
 		for (i = 1; i < got; i++) {
 			if (got_nid == cc->nid && cc->count < c->mag_size)
@@ -79,8 +88,7 @@ void *edu_cpu_alloc(struct edu_cache *c, int nid)
 			else
 				objs[rest++] = objs[i];
 		}
-		spin_unlock(&cc->lock);
-		put_cpu_ptr(c->cpu);
+		local_unlock(&c->cpu->lock);
 		if (rest)
 			edu_slab_put_objs(c, objs, rest);
 	}
@@ -88,7 +96,31 @@ void *edu_cpu_alloc(struct edu_cache *c, int nid)
 	return obj;
 }
 
-/* Flush the @nr oldest objects of @cc; called under cc->lock. */
+void *edu_cpu_alloc(struct edu_cache *c, int nid)
+{
+	struct edu_cache_cpu *cc;
+	void *obj = NULL;
+	int home;
+
+	local_lock(&c->cpu->lock);
+	cc = this_cpu_ptr(c->cpu);
+	home = cc->nid;
+	if (likely(cc->count) && (nid == NUMA_NO_NODE || nid == home)) {
+		obj = cc->objs[--cc->count];
+		edu_stat(c, EDU_ST_ALLOC_FAST);
+	}
+	local_unlock(&c->cpu->lock);
+	if (likely(obj)) {
+		trace_edualloc_slab_obj_alloc(c->name, home, true);
+		return obj;
+	}
+	return edu_cpu_alloc_slow(c, nid, home);
+}
+
+/*
+ * Flush the @nr oldest objects of @cc: under its local lock on its CPU,
+ * or for an offline CPU that cannot come back meanwhile.
+ */
 static void edu_cpu_flush_locked(struct edu_cache *c, struct edu_cache_cpu *cc,
 				 unsigned int nr)
 {
@@ -108,44 +140,94 @@ static void edu_cpu_flush_locked(struct edu_cache *c, struct edu_cache_cpu *cc,
 bool edu_cpu_free(struct edu_cache *c, struct edu_slab *s, void *obj)
 {
 	struct edu_cache_cpu *cc;
-	bool done = false;
 
-	cc = get_cpu_ptr(c->cpu);
-	spin_lock(&cc->lock);
-	if (s->node->nid == cc->nid) {
-		if (cc->count == c->mag_size)
-			edu_cpu_flush_locked(c, cc, c->batch);
-		cc->objs[cc->count++] = obj;
-		edu_stat(c, EDU_ST_FREE_FAST);
-		done = true;
-	}
-	spin_unlock(&cc->lock);
-	put_cpu_ptr(c->cpu);
-	if (!done)
+	local_lock(&c->cpu->lock);
+	cc = this_cpu_ptr(c->cpu);
+	if (unlikely(s->nid != cc->nid)) {
+		local_unlock(&c->cpu->lock);
 		edu_stat(c, EDU_ST_REMOTE_FREE);
-	return done;
+		return false;
+	}
+	if (unlikely(cc->count == c->mag_size))
+		edu_cpu_flush_locked(c, cc, c->batch);
+	cc->objs[cc->count++] = obj;
+	edu_stat(c, EDU_ST_FREE_FAST);
+	local_unlock(&c->cpu->lock);
+	return true;
 }
 
-/* Empty one CPU's magazine into the slabs; returns how many objects. */
-unsigned int edu_cpu_flush(struct edu_cache *c, int cpu)
+/* Work item: empty this CPU's magazine of the cache asked for. */
+static void edu_cpu_flush_fn(struct work_struct *work)
+{
+	struct edu_cpu_flush_work *fw =
+		container_of(work, struct edu_cpu_flush_work, work);
+	struct edu_cache *c = fw->cache;
+	struct edu_cache_cpu *cc;
+
+	local_lock(&c->cpu->lock);
+	cc = this_cpu_ptr(c->cpu);
+	fw->nr = cc->count;
+	edu_cpu_flush_locked(c, cc, cc->count);
+	local_unlock(&c->cpu->lock);
+}
+
+/*
+ * Empty the magazine of @cpu, which is offline and stays so (CPU-dead
+ * callback, or cpus_read_lock() held): nothing else can touch it.
+ */
+static unsigned int edu_cpu_flush_offline(struct edu_cache *c,
+					  unsigned int cpu)
 {
 	struct edu_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
-	unsigned int nr;
+	unsigned int nr = cc->count;
 
-	spin_lock(&cc->lock);
-	nr = cc->count;
 	edu_cpu_flush_locked(c, cc, nr);
-	spin_unlock(&cc->lock);
 	return nr;
 }
 
+/* CPU-dead callback (slab.c): give the dead CPU's objects back. */
+void edu_cpu_flush_dead(struct edu_cache *c, unsigned int cpu)
+{
+	edu_cpu_flush_offline(c, cpu);
+}
+
+/*
+ * Empty every CPU's magazine into the slabs; returns how many objects.
+ * Each online CPU empties its own, in a work item (may sleep).  Objects
+ * freed after the call started may stay in magazines.
+ */
 unsigned int edu_cpu_flush_all(struct edu_cache *c)
 {
+	struct edu_cpu_flush_work *fw;
 	unsigned int nr = 0;
 	int cpu;
 
+	might_sleep();
+	cpus_read_lock();
+	mutex_lock(&edu_cpu_flush_mutex);
+	for_each_online_cpu(cpu) {
+		fw = per_cpu_ptr(&edu_cpu_flush_works, cpu);
+		fw->queued = false;
+		if (!READ_ONCE(per_cpu_ptr(c->cpu, cpu)->count))
+			continue;
+		INIT_WORK(&fw->work, edu_cpu_flush_fn);
+		fw->cache = c;
+		fw->nr = 0;
+		fw->queued = true;
+		queue_work_on(cpu, system_wq, &fw->work);
+	}
+	for_each_online_cpu(cpu) {
+		fw = per_cpu_ptr(&edu_cpu_flush_works, cpu);
+		if (!fw->queued)
+			continue;
+		flush_work(&fw->work);
+		nr += fw->nr;
+	}
+	mutex_unlock(&edu_cpu_flush_mutex);
 	for_each_possible_cpu(cpu)
-		nr += edu_cpu_flush(c, cpu);
+		if (!cpu_online(cpu))
+			nr += edu_cpu_flush_offline(c, cpu);
+	cpus_read_unlock();
 	return nr;
 }
 
@@ -170,7 +252,7 @@ int edu_cpu_setup(struct edu_cache *c)
 	for_each_possible_cpu(cpu) {
 		struct edu_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
-		spin_lock_init(&cc->lock);
+		local_lock_init(&cc->lock);
 		/* A CPU of a node without a pool: the nearest pooled node. */
 		cc->nid = edu_cache_home(c, c->nid != NUMA_NO_NODE ? c->nid :
 					 cpu_to_node(cpu));

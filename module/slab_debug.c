@@ -103,7 +103,11 @@ void edu_fp_set(const struct edu_cache *c, void *obj, void *next)
 				    edu_fp_mask(c, where)));
 }
 
-/* NULL, or the start of an object slot of @s. */
+/*
+ * NULL, or the start of an object slot of @s.  On every free, so without a
+ * division: see stride_inv in struct edu_cache.  An address below the
+ * first slot wraps around to a huge offset.
+ */
 bool edu_fp_valid(const struct edu_cache *c, const struct edu_slab *s,
 		  const void *next)
 {
@@ -111,12 +115,10 @@ bool edu_fp_valid(const struct edu_cache *c, const struct edu_slab *s,
 
 	if (!next)
 		return true;
-	off = (unsigned long)next - (unsigned long)s->base;
-	if ((unsigned long)next < (unsigned long)s->base ||
-	    off < c->obj_offset)
-		return false;
-	off -= c->obj_offset;
-	return off % c->stride == 0 && off / c->stride < c->objects;
+	off = (unsigned long)next - (unsigned long)s->base - c->obj_offset;
+	return off < c->slots_bytes &&
+	       !(off & ((1UL << c->stride_shift) - 1)) &&
+	       (off >> c->stride_shift) * c->stride_inv <= c->stride_lim;
 }
 
 /* Relink a debug slab's freelist from its state array (node lock held). */
