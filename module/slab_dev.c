@@ -420,8 +420,9 @@ static long edu_ioctl_obj_corrupt(struct edu_file *ef, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
+	/* Only a wrong-cache free names a second cache. */
 	if (!EDU_RESERVED_OK(&a) ||
-	    a.kind == EDU_CORRUPT_WRONG_CACHE ? !a.cache_id : !!a.cache_id)
+	    (a.kind == EDU_CORRUPT_WRONG_CACHE ? !a.cache_id : !!a.cache_id))
 		return -EINVAL;
 	obj = edu_handle_get(ef, a.handle, EDU_OBJ_SLAB_OBJ);
 	if (!obj)
