@@ -30,9 +30,9 @@ KSRC_STAMP := $(LINUX_SRC)/.extracted
 VM := $(TOP)/scripts/vm
 
 .PHONY: all deps module selftests host-tests lint checkpatch sparse check \
-	check-debug bench demo install uninstall clean help
+	check-debug bench demo tools install uninstall clean help
 
-all: module selftests
+all: module selftests tools
 
 help:
 	@sed -n '3,14p' $(TOP)/Makefile
@@ -51,23 +51,31 @@ selftests: deps $(KSRC_STAMP)
 	$(MAKE) -C $(TOP)/selftests OUTPUT=$(BUILD)/selftests \
 		KSFT_DIR=$(LINUX_SRC)/tools/testing/selftests
 
+# The lab command-line front end, build/tools/edu.
+tools:
+	$(MAKE) -C $(TOP)/tools OUTPUT=$(BUILD)/tools
+
 host-tests: deps
 	$(MAKE) -C $(TOP)/selftests/host OUTPUT=$(BUILD)/host
 
-LINT_FILES = $(sort $(wildcard $(TOP)/module/*.[ch] $(TOP)/selftests/*.[ch] \
-	$(TOP)/selftests/host/*.[ch] $(TOP)/tools/*.[ch]) \
-	$(TOP)/include/uapi/linux/edualloc.h)
+# Our sources, not Kbuild's generated *.mod.c.
+LINT_FILES = $(filter-out %.mod.c,$(sort $(wildcard $(TOP)/module/*.[ch] \
+	$(TOP)/selftests/*.[ch] $(TOP)/selftests/host/*.[ch] \
+	$(TOP)/tools/*.[ch]) $(TOP)/include/uapi/linux/edualloc.h))
+
+TRACE_HDRS = $(wildcard $(TOP)/module/trace*.h)
 
 lint: checkpatch sparse
 
 checkpatch: $(KSRC_STAMP)
 	@echo "  CHECKPATCH --strict $(words $(LINT_FILES)) files"
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
-		--ignore FILE_PATH_CHANGES -f $(filter-out %/trace.h,$(LINT_FILES))
+		--ignore FILE_PATH_CHANGES \
+		-f $(filter-out $(TRACE_HDRS),$(LINT_FILES))
 	@# Tracepoint headers follow the TRACE_EVENT() layout, not call style.
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 		--ignore FILE_PATH_CHANGES,PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE \
-		-f $(filter %/trace.h,$(LINT_FILES))
+		-f $(TRACE_HDRS)
 
 # sparse runs over every object of the module (C=2 rechecks even when up
 # to date); any warning fails the target.

@@ -15,6 +15,10 @@
  *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
  *   slab_dev.c  slab ioctls and debugfs views
  *   trace.h     tracepoints (system "edualloc")
+ *   slab*.c, kmalloc.c  the slab allocator (see slab.h)
+ *   pgwalk.c    the page-table walker: PGD -> P4D -> PUD -> PMD -> PTE
+ *   addrspace.c VMAs and their classes, the kernel layout, frame facts
+ *   walk_debugfs.c  the walker's debugfs views (layout, maps, walk, kbuf)
  *   bench.c     in-kernel benchmarks against the kernel's allocators
  *   fault.c     fault injection for the module's own allocations; trace_slab.h the slab's
  *

@@ -22,6 +22,7 @@
 #ifndef _UAPI_LINUX_EDUALLOC_H
 #define _UAPI_LINUX_EDUALLOC_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -38,7 +39,7 @@
 /* ---------------------------------------------------------------- core -- */
 
 /* edu_info.caps */
-#define EDU_CAP_PFN		(1ULL << 0)	/* opener may see PFNs/addresses */
+#define EDU_CAP_PFN		_BITULL(0)	/* opener may see PFNs/addresses */
 
 struct edu_info {
 	__u64 abi_version;	/* EDU_ABI_VERSION */
@@ -64,13 +65,13 @@ struct edu_info {
  */
 
 /* edu_page_alloc.flags (in) */
-#define EDU_ALLOC_THISNODE	(1ULL << 0)	/* no NUMA fallback */
-#define EDU_ALLOC_HIGH		(1ULL << 1)	/* may dip below the min mark */
-#define EDU_ALLOC_NOPCP		(1ULL << 2)	/* bypass the per-CPU lists */
+#define EDU_ALLOC_THISNODE	_BITULL(0)	/* no NUMA fallback */
+#define EDU_ALLOC_HIGH		_BITULL(1)	/* may dip below the min mark */
+#define EDU_ALLOC_NOPCP		_BITULL(2)	/* bypass the per-CPU lists */
 #define EDU_ALLOC_FLAGS		0x7ULL
 /* edu_page_alloc.result_flags (out) */
-#define EDU_RESULT_FALLBACK	(1ULL << 0)	/* came from another node */
-#define EDU_RESULT_PCP		(1ULL << 1)	/* served by a per-CPU list */
+#define EDU_RESULT_FALLBACK	_BITULL(0)	/* came from another node */
+#define EDU_RESULT_PCP		_BITULL(1)	/* served by a per-CPU list */
 
 struct edu_page_alloc {
 	__u64 node;		/* in: node or EDU_NODE_LOCAL; out: node used */
@@ -112,8 +113,8 @@ struct edu_page_op {
 	__u64 reserved;
 };
 
-#define EDU_BATCH_CONTINUE	(1ULL << 0)	/* go on after a failed op */
-#define EDU_BATCH_RANDOM	(1ULL << 1)	/* generate ops from @seed */
+#define EDU_BATCH_CONTINUE	_BITULL(0)	/* go on after a failed op */
+#define EDU_BATCH_RANDOM	_BITULL(1)	/* generate ops from @seed */
 #define EDU_BATCH_FLAGS		0x3ULL
 #define EDU_BATCH_MAX		65536
 
@@ -178,15 +179,15 @@ struct edu_node_stats {
 /* --------------------------------------------------------------- slab -- */
 
 /* edu_cache_create.flags */
-#define EDU_CACHE_RED_ZONE	(1ULL << 0)	/* guard bytes around objects */
-#define EDU_CACHE_POISON	(1ULL << 1)	/* fill free objects, check */
-#define EDU_CACHE_CONSISTENCY	(1ULL << 2)	/* double/wrong-cache free */
-#define EDU_CACHE_HARDENED	(1ULL << 3)	/* obfuscated freelist ptrs */
+#define EDU_CACHE_RED_ZONE	_BITULL(0)	/* guard bytes around objects */
+#define EDU_CACHE_POISON	_BITULL(1)	/* fill free objects, check */
+#define EDU_CACHE_CONSISTENCY	_BITULL(2)	/* double/wrong-cache free */
+#define EDU_CACHE_HARDENED	_BITULL(3)	/* obfuscated freelist ptrs */
 #define EDU_CACHE_DEBUG		0xfULL		/* all of the above */
 #define EDU_CACHE_FLAGS		0xfULL
 
 #define EDU_CACHE_NAME_LEN	32
-#define EDU_OBJ_MAX_SIZE	(1ULL << 20)	/* larger: use the buddy */
+#define EDU_OBJ_MAX_SIZE	_BITULL(20)	/* larger: use the buddy */
 
 struct edu_cache_create {
 	char name[EDU_CACHE_NAME_LEN];	/* in: NUL-terminated, printable */
@@ -278,6 +279,297 @@ struct edu_corrupt_arg {
 /* ------------------------------------------------- page-table walker -- */
 /* (ioctl numbers 0x50..0x6f) */
 
+/*
+ * The walker follows a virtual address down the page tables by hand, the way
+ * the MMU does: PGD -> P4D -> PUD -> PMD -> PTE.  With 4-level paging the P4D
+ * level is folded into the PGD (its entry reads EDU_ENTRY_FOLDED).
+ *
+ * Targets: @pid 0 is the caller; another process only if the caller could
+ * read it with ptrace (PTRACE_MODE_READ_FSCREDS, as /proc/PID/maps), else
+ * -EACCES; a PID that does not exist (or has no user memory) is -ESRCH; an
+ * address at or above the end of the target's user space is -EINVAL.
+ * Frame numbers, swap offsets, raw frame bits and kernel addresses read as
+ * zero without EDU_CAP_PFN.  Each answer is a snapshot: the tables may change
+ * as soon as the call returns.
+ */
+
+/* Indexes of edu_walk.level[], top-down, and values of edu_walk_page.level */
+#define EDU_LVL_PGD		0
+#define EDU_LVL_P4D		1
+#define EDU_LVL_PUD		2
+#define EDU_LVL_PMD		3
+#define EDU_LVL_PTE		4
+#define EDU_NR_LEVELS		5
+#define EDU_LVL_NONE		5	/* no table was read (EDU_WALK_NO_VMA) */
+
+/* edu_walk_level.state: what the entry at this level is */
+#define EDU_ENTRY_UNUSED	0	/* the walk stopped above this level */
+#define EDU_ENTRY_NONE		1	/* empty: nothing mapped below */
+#define EDU_ENTRY_TABLE		2	/* points to the next-level table */
+#define EDU_ENTRY_LEAF		3	/* maps a page (a huge one above PTE) */
+#define EDU_ENTRY_NOT_PRESENT	4	/* swap, migration or other entry */
+#define EDU_ENTRY_PROT_NONE	5	/* maps a page, but not accessible */
+#define EDU_ENTRY_BAD		6	/* corrupt: pXd_bad() says so */
+#define EDU_ENTRY_FOLDED	7	/* P4D with 4-level paging */
+
+/* Decoded bits of an entry: edu_walk_level.flags, edu_walk_page.flags */
+#define EDU_PTE_PRESENT		_BITULL(0)	/* the MMU may use it */
+#define EDU_PTE_WRITE		_BITULL(1)
+#define EDU_PTE_USER		_BITULL(2)	/* user mode may access */
+#define EDU_PTE_PWT		_BITULL(3)	/* write-through */
+#define EDU_PTE_PCD		_BITULL(4)	/* cache disabled */
+#define EDU_PTE_ACCESSED	_BITULL(5)	/* set by the MMU on use */
+#define EDU_PTE_DIRTY		_BITULL(6)	/* set by the MMU on write */
+#define EDU_PTE_HUGE		_BITULL(7)	/* PSE: a 2 MiB/1 GiB leaf */
+#define EDU_PTE_GLOBAL		_BITULL(8)	/* kept in the TLB across CR3 */
+#define EDU_PTE_PAT		_BITULL(9)	/* PAT memory-type bit */
+#define EDU_PTE_NX		_BITULL(10)	/* no execute */
+#define EDU_PTE_SOFT_DIRTY	_BITULL(11)	/* written since clear_refs */
+#define EDU_PTE_SPECIAL		_BITULL(12)	/* PFN map: no struct page use */
+#define EDU_PTE_PROT_NONE	_BITULL(13)	/* PROT_NONE: present clear */
+#define EDU_PTE_UFFD_WP		_BITULL(14)	/* userfaultfd write-protect */
+#define EDU_PTE_DEVMAP		_BITULL(15)	/* device (ZONE_DEVICE) memory */
+#define EDU_PTE_PKEY_SHIFT	32		/* protection key, 4 bits */
+#define EDU_PTE_PKEY(flags)	(((flags) >> EDU_PTE_PKEY_SHIFT) & 0xf)
+
+struct edu_walk_level {
+	__u64 state;		/* EDU_ENTRY_* */
+	__u64 index;		/* of the entry in its table: address bits */
+	__u64 entry;		/* raw value (frame bits need EDU_CAP_PFN) */
+	__u64 flags;		/* EDU_PTE_* decoded from @entry */
+	__u64 table_pfn;	/* frame of the table read (EDU_CAP_PFN) */
+	__u64 next_pfn;		/* frame it points to: table or page */
+};
+
+/* edu_walk_page.result: where the walk ended, and why */
+#define EDU_WALK_NO_VMA		1	/* no VMA: the address is not mapped */
+#define EDU_WALK_NOT_PRESENT	2	/* empty entry at @level: not touched */
+#define EDU_WALK_PTE		3	/* a 4 KiB page mapped by a PTE */
+#define EDU_WALK_PMD_LEAF	4	/* in a 2 MiB page mapped by the PMD */
+#define EDU_WALK_PUD_LEAF	5	/* in a 1 GiB page mapped by the PUD */
+#define EDU_WALK_PROT_NONE	6	/* in memory, made PROT_NONE: no access */
+#define EDU_WALK_NUMA_HINT	7	/* PROT_NONE entry of NUMA balancing */
+#define EDU_WALK_SWAPPED	8	/* in swap: @swap_type, @swap_offset */
+#define EDU_WALK_MIGRATING	9	/* being moved to another frame */
+#define EDU_WALK_OTHER		10	/* other non-present entry */
+#define EDU_WALK_BAD		11	/* corrupt entry at @level */
+
+/* edu_walk_page.kind: what the frame is */
+#define EDU_PAGE_NONE		0	/* no frame */
+#define EDU_PAGE_ANON		1	/* anonymous memory */
+#define EDU_PAGE_FILE		2	/* page cache (files, tmpfs, shm) */
+#define EDU_PAGE_ZERO		3	/* the shared zero page */
+#define EDU_PAGE_HUGE_ZERO	4	/* the shared huge zero page */
+#define EDU_PAGE_SPECIAL	5	/* PFN map without a struct page in use */
+#define EDU_PAGE_POOL		6	/* a frame of an edualloc pool */
+#define EDU_PAGE_KERNEL		7	/* kernel memory (EDU_IOC_KWALK) */
+#define EDU_PAGE_OTHER		8	/* a page with no owner we know of */
+
+/* "No node": edu_walk_page.nid of a frame that has no struct page */
+#define EDU_NODE_NONE		((__u64)-1)
+
+/* One page: the result of EDU_IOC_WALK, an element of EDU_IOC_WALK_RANGE */
+struct edu_walk_page {
+	__u64 addr;		/* virtual address of the page */
+	__u64 result;		/* EDU_WALK_* */
+	__u64 level;		/* EDU_LVL_* of the entry that decided it */
+	__u64 flags;		/* EDU_PTE_* of that entry */
+	__u64 pfn;		/* the frame, if in memory (EDU_CAP_PFN) */
+	__u64 kind;		/* EDU_PAGE_* */
+	__u64 nid;		/* NUMA node of the frame, or EDU_NODE_NONE */
+	__u64 mapcount;		/* page tables mapping the frame, if known */
+	__u64 swap_type;	/* EDU_WALK_SWAPPED: swap area (EDU_CAP_PFN) */
+	__u64 swap_offset;	/* and slot in it (EDU_CAP_PFN) */
+};
+
+/* Translate one address, showing every level. */
+struct edu_walk {
+	__u64 pid;		/* in: 0 = the caller */
+	__u64 addr;		/* in: user virtual address */
+	__u64 levels;		/* out: 4 or 5 */
+	__u64 vm_start;		/* out: the VMA holding @addr (0 if none) */
+	__u64 vm_end;
+	__u64 vm_class;		/* out: EDU_VMA_CLASS_* */
+	__u64 phys;		/* out: physical address of @addr (EDU_CAP_PFN) */
+	__u64 effective;	/* out: EDU_PTE_* the MMU allows, all levels */
+	struct edu_walk_level level[EDU_NR_LEVELS];	/* out */
+	struct edu_walk_page page;			/* out */
+	__u64 reserved[8];
+};
+
+#define EDU_WALK_RANGE_MAX	65536	/* pages per call */
+
+/*
+ * Translate [@start, @start + @len) page by page into @pages.  At most @max
+ * pages are done per call; @next says where to go on (0: all done).
+ */
+struct edu_walk_range {
+	__u64 pid;		/* in: 0 = the caller */
+	__u64 start;		/* in: rounded down to a page */
+	__u64 len;		/* in: bytes, > 0, within user space */
+	__u64 pages;		/* in: user pointer to edu_walk_page[@max] */
+	__u64 max;		/* in: 1..EDU_WALK_RANGE_MAX */
+	__u64 nr;		/* out: pages written, from @start on */
+	__u64 next;		/* out: address to go on from, 0 when done */
+	__u64 resident;		/* out: of @nr, pages in memory */
+	__u64 huge;		/* out: of those, in 2 MiB/1 GiB leaves */
+	__u64 swapped;		/* out: of @nr, pages in swap */
+	__u64 reserved[6];
+};
+
+/* edu_vma.class: what the area is used for */
+#define EDU_VMA_CLASS_NONE	0	/* (no VMA) */
+#define EDU_VMA_CLASS_ANON	1	/* anonymous memory (mmap, malloc) */
+#define EDU_VMA_CLASS_TEXT	2	/* code of a program or library */
+#define EDU_VMA_CLASS_RODATA	3	/* read-only data, headers of one */
+#define EDU_VMA_CLASS_DATA	4	/* initialised writable data of one */
+#define EDU_VMA_CLASS_BSS	5	/* zero-initialised data after it */
+#define EDU_VMA_CLASS_HEAP	6	/* the brk() heap */
+#define EDU_VMA_CLASS_STACK	7	/* the main thread's stack */
+#define EDU_VMA_CLASS_FILE	8	/* another file mapping */
+#define EDU_VMA_CLASS_VDSO	9	/* vdso/vvar, provided by the kernel */
+#define EDU_VMA_CLASS_SPECIAL	10	/* PFN/IO map, e.g. an edualloc block */
+
+/* edu_vma.prot, as the "rwxs" column of /proc/PID/maps */
+#define EDU_VMA_READ		_BITULL(0)
+#define EDU_VMA_WRITE		_BITULL(1)
+#define EDU_VMA_EXEC		_BITULL(2)
+#define EDU_VMA_SHARED		_BITULL(3)	/* 's', else 'p' */
+
+/* edu_vma.flags */
+#define EDU_VMA_NAME_TRUNC	_BITULL(0)	/* @name was cut short */
+#define EDU_VMA_HUGETLB		_BITULL(1)	/* hugetlbfs pages */
+#define EDU_VMA_PFNMAP		_BITULL(2)	/* frames without struct page */
+#define EDU_VMA_LOCKED		_BITULL(3)	/* mlock()ed */
+
+#define EDU_VMA_NAME_LEN	256
+#define EDU_VMA_MAX		4096	/* VMAs per call */
+
+struct edu_vma {
+	__u64 start;		/* first address */
+	__u64 end;		/* first address after it */
+	__u64 prot;		/* EDU_VMA_READ... */
+	__u64 offset;		/* bytes into the file (0 if anonymous) */
+	__u64 dev_major;	/* device and inode of the file, or 0 */
+	__u64 dev_minor;
+	__u64 inode;
+	__u64 class;		/* EDU_VMA_CLASS_* */
+	__u64 flags;		/* EDU_VMA_* flags */
+	__u64 resident;		/* pages in memory */
+	__u64 huge;		/* of those, in 2 MiB/1 GiB leaves */
+	__u64 swapped;		/* pages in swap */
+	__u64 reserved[4];	/* zero */
+	char name[EDU_VMA_NAME_LEN];	/* as /proc/PID/maps: path, [heap]... */
+};
+
+/* List the VMAs of a process, as /proc/PID/maps, @max at a time. */
+struct edu_vma_list {
+	__u64 pid;		/* in: 0 = the caller */
+	__u64 start;		/* in: VMAs ending above this address */
+	__u64 vmas;		/* in: user pointer to edu_vma[@max] */
+	__u64 max;		/* in: 1..EDU_VMA_MAX */
+	__u64 nr;		/* out: VMAs written */
+	__u64 next;		/* out: @start of the next call, 0 when done */
+	__u64 reserved[6];
+};
+
+/* The kernel's address-space layout: edu_layout.region[] */
+#define EDU_REGION_USER		0	/* user space: 0..TASK_SIZE */
+#define EDU_REGION_DIRECT_MAP	1	/* all RAM, at PAGE_OFFSET */
+#define EDU_REGION_VMALLOC	2	/* vmalloc/ioremap area */
+#define EDU_REGION_VMEMMAP	3	/* the struct page array (used part) */
+#define EDU_REGION_CPU_ENTRY	4	/* cpu_entry_area */
+#define EDU_REGION_ESPFIX	5	/* %esp fixup stacks */
+#define EDU_REGION_EFI		6	/* EFI runtime services */
+#define EDU_REGION_KERNEL_IMAGE	7	/* the window the kernel image is in */
+#define EDU_REGION_KERNEL_TEXT	8	/* kernel code, found in the tables */
+#define EDU_REGION_MODULES	9	/* module mapping space */
+#define EDU_REGION_THIS_MODULE	10	/* edualloc's own code and data */
+#define EDU_REGION_FIXMAP	11	/* fixed mappings */
+#define EDU_REGION_LDT_REMAP	12	/* LDT remap for PTI */
+#define EDU_NR_REGIONS		13
+#define EDU_REGION_SLOTS	24
+
+struct edu_region {
+	__u64 start;		/* first address; both 0: hidden/absent */
+	__u64 end;		/* first address after it */
+};
+
+struct edu_layout {
+	__u64 levels;		/* 4 or 5 */
+	__u64 nr_regions;	/* EDU_NR_REGIONS */
+	struct edu_region region[EDU_REGION_SLOTS];	/* kernel: EDU_CAP_PFN */
+	__u64 reserved[8];
+};
+
+/* edu_pfn_info.flags: what the kernel's struct page says of a frame */
+#define EDU_FRAME_VALID		_BITULL(0)	/* has a struct page */
+#define EDU_FRAME_ONLINE	_BITULL(1)	/* online RAM */
+#define EDU_FRAME_RESERVED	_BITULL(2)	/* reserved (firmware, kernel) */
+#define EDU_FRAME_BUDDY		_BITULL(3)	/* free in the kernel's buddy */
+#define EDU_FRAME_SLAB		_BITULL(4)	/* holds kernel slab objects */
+#define EDU_FRAME_PGTABLE	_BITULL(5)	/* a page table */
+#define EDU_FRAME_ANON		_BITULL(6)	/* anonymous user memory */
+#define EDU_FRAME_FILE		_BITULL(7)	/* page cache */
+#define EDU_FRAME_LRU		_BITULL(8)	/* on an LRU list (reclaimable) */
+#define EDU_FRAME_COMPOUND	_BITULL(9)	/* part of a huge/compound page */
+#define EDU_FRAME_ZERO		_BITULL(10)	/* the zero page */
+#define EDU_FRAME_POOL		_BITULL(11)	/* in an edualloc pool */
+
+/* edu_pfn_info.pool_state */
+#define EDU_POOL_NONE		0	/* not one of ours */
+#define EDU_POOL_FREE		1	/* in a buddy free list */
+#define EDU_POOL_ALLOCATED	2	/* in an allocated block */
+#define EDU_POOL_PCP		3	/* in a per-CPU list */
+#define EDU_POOL_SLAB		4	/* in a block of the slab allocator */
+
+/* Explain a frame (EDU_CAP_PFN only: else -EPERM). */
+struct edu_pfn_info {
+	__u64 pfn;		/* in */
+	__u64 flags;		/* out: EDU_FRAME_* */
+	__u64 nid;		/* out: node, or EDU_NODE_NONE */
+	__u64 refcount;		/* out: page_count() */
+	__u64 mapcount;		/* out: page tables mapping it */
+	__u64 order;		/* out: of its compound or free buddy block */
+	__u64 pool_state;	/* out: EDU_POOL_* */
+	__u64 pool_node;	/* out: node of the pool */
+	__u64 pool_block_pfn;	/* out: first frame of its block */
+	__u64 pool_order;	/* out: order of that block */
+	__u64 reserved[10];
+};
+
+/*
+ * kmalloc versus vmalloc: at load the module takes EDU_KBUF_PAGES pages with
+ * each and walks the kernel's own tables for them (EDU_CAP_PFN only).
+ * kmalloc memory lies in the direct map, so its physical address is
+ * va - PAGE_OFFSET (virt_to_phys()); vmalloc memory is any free frames,
+ * mapped one by one in the vmalloc area (vmalloc_to_pfn()).
+ */
+#define EDU_KBUF_KMALLOC	1
+#define EDU_KBUF_VMALLOC	2
+#define EDU_KBUF_PAGES		4
+
+struct edu_kwalk {
+	__u64 which;		/* in: EDU_KBUF_* */
+	__u64 offset;		/* in: byte offset into the buffer */
+	__u64 size;		/* out: size of the buffer in bytes */
+	__u64 va;		/* out: kernel virtual address of the byte */
+	__u64 pa;		/* out: its physical address, by the formula */
+	__u64 phys;		/* out: its physical address, by the walk */
+	__u64 effective;	/* out: as edu_walk.effective */
+	__u64 levels;		/* out: 4 or 5 */
+	struct edu_walk_level level[EDU_NR_LEVELS];	/* out */
+	struct edu_walk_page page;			/* out */
+	__u64 reserved[8];
+};
+
+#define EDU_IOC_WALK		_IOWR(EDU_IOC_MAGIC, 0x50, struct edu_walk)
+#define EDU_IOC_WALK_RANGE	_IOWR(EDU_IOC_MAGIC, 0x51, struct edu_walk_range)
+#define EDU_IOC_VMA_LIST	_IOWR(EDU_IOC_MAGIC, 0x52, struct edu_vma_list)
+#define EDU_IOC_LAYOUT		_IOR(EDU_IOC_MAGIC, 0x53, struct edu_layout)
+#define EDU_IOC_PFN_INFO	_IOWR(EDU_IOC_MAGIC, 0x54, struct edu_pfn_info)
+#define EDU_IOC_KWALK		_IOWR(EDU_IOC_MAGIC, 0x55, struct edu_kwalk)
+
 /* ------------------------------------------------------------- bench -- */
 
 /*
@@ -299,7 +591,7 @@ struct edu_corrupt_arg {
 #define EDU_BENCH_EDUALLOC	0
 #define EDU_BENCH_KERNEL	1
 
-#define EDU_BENCH_MAX_ITER	(1ULL << 24)
+#define EDU_BENCH_MAX_ITER	_BITULL(24)
 #define EDU_BENCH_MAX_REPEATS	64
 #define EDU_BENCH_MAX_BATCH	4096
 

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The page-table walker's internal interface, shared by its three files:
+ *   pgwalk.c       walking the tables by hand, the translation ioctls
+ *   addrspace.c    VMAs and their classes, the kernel's layout, frames
+ *   walk_debugfs.c the debugfs views (layout, walk_target, maps, walk, kbuf)
+ * Locking rules are in the comment at the top of pgwalk.c.
+ */
+#ifndef _EDU_PGWALK_H
+#define _EDU_PGWALK_H
+
+#include <linux/mm_types.h>
+#include <linux/types.h>
+#include "edualloc.h"
+
+struct seq_file;
+
+/* A walk over a range of user addresses (see edu_walk_user_range()). */
+struct edu_pt_walk {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;	/* the VMA being walked */
+	struct edu_walk_page *out;	/* one entry per page, or NULL: count */
+	unsigned long nr;		/* entries written to @out */
+	unsigned long resident;		/* pages in memory */
+	unsigned long huge;		/* of those, in PMD/PUD leaves */
+	unsigned long swapped;		/* pages in swap */
+};
+
+/* pgwalk.c */
+struct mm_struct *edu_target_mm(u64 pid);
+void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
+			 unsigned long end);
+void edu_walk_vma_count(struct edu_pt_walk *w, struct vm_area_struct *vma);
+void edu_translate_kernel(unsigned long addr, struct edu_walk_level *lv,
+			  struct edu_walk_page *pg);
+unsigned long edu_level_mask(unsigned int level);
+u64 edu_effective_flags(const struct edu_walk_level *lv, bool user);
+int edu_walk_one(u64 pid, u64 addr, bool privileged, struct edu_walk *w);
+int edu_kwalk_one(struct edu_kwalk *k);
+
+/* addrspace.c */
+unsigned int edu_vma_class(struct vm_area_struct *vma);
+int edu_vmas_get(struct mm_struct *mm, unsigned long start,
+		 struct edu_vma *v, unsigned int max, unsigned long *next);
+void edu_layout_get(struct edu_layout *l, bool privileged);
+const char *edu_region_name(unsigned int region);
+const char *edu_vma_class_name(unsigned int class);
+long edu_ioctl_vma_list(struct edu_file *ef, void __user *uarg);
+long edu_ioctl_layout(struct edu_file *ef, void __user *uarg);
+long edu_ioctl_pfn_info(struct edu_file *ef, void __user *uarg);
+
+/* walk_debugfs.c */
+void edu_walk_debugfs_init(void);
+void edu_walk_debugfs_exit(void);
+
+#endif /* _EDU_PGWALK_H */
