@@ -299,6 +299,50 @@ static struct memblk *memblks;
 static size_t nr_memblks;
 static unsigned long memblk_pages;
 
+/*
+ * Without memory-block sysfs (CONFIG_MEMORY_HOTPLUG off, as on the debug
+ * kernel), the zones' spans in /proc/zoneinfo give each node's frames.
+ */
+struct zspan {
+	unsigned long start, end;
+	int node;
+};
+
+static struct zspan *zspans;
+static size_t nr_zspans;
+
+static int load_zspans(void)
+{
+	unsigned long spanned = 0, start;
+	char line[256];
+	int node = -1;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone", &node) == 1) {
+			spanned = 0;
+			continue;
+		}
+		if (sscanf(line, " spanned %lu", &spanned) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %lu", &start) == 1 && spanned &&
+		    node >= 0) {
+			zspans = realloc(zspans, (nr_zspans + 1) *
+					 sizeof(*zspans));
+			if (!zspans)
+				abort();
+			zspans[nr_zspans].start = start;
+			zspans[nr_zspans].end = start + spanned;
+			zspans[nr_zspans].node = node;
+			nr_zspans++;
+		}
+	}
+	fclose(f);
+	return nr_zspans ? 0 : -1;
+}
+
 static int load_memblks(void)
 {
 	char buf[64], path[300];
@@ -309,9 +353,11 @@ static int load_memblks(void)
 
 	if (memblk_pages)
 		return 0;
+	if (nr_zspans)
+		return 0;
 	if (read_text("/sys/devices/system/memory/block_size_bytes", buf,
 		      sizeof(buf)) <= 0)
-		return -1;
+		return load_zspans();
 	memblk_pages = strtoul(buf, NULL, 16) / page_size;
 	if (!memblk_pages)
 		return -1;
@@ -351,14 +397,26 @@ static int load_memblks(void)
 }
 
 /*
- * The node of @pfn according to the memory block that holds it: -1 when
- * no node lists that block, -2 when more than one does.
+ * The node of @pfn according to the memory block (or zone) that holds it:
+ * -1 when no node lists it, -2 when more than one does.
  */
 static int pfn_node(unsigned long pfn)
 {
-	unsigned long nr = pfn / memblk_pages;
+	unsigned long nr;
 	int node = -1;
 	size_t i;
+
+	if (!memblk_pages) {
+		for (i = 0; i < nr_zspans; i++) {
+			if (pfn < zspans[i].start || pfn >= zspans[i].end)
+				continue;
+			if (node >= 0 && node != zspans[i].node)
+				return -2;
+			node = zspans[i].node;
+		}
+		return node;
+	}
+	nr = pfn / memblk_pages;
 
 	for (i = 0; i < nr_memblks; i++) {
 		if (memblks[i].nr != nr)
