@@ -9,25 +9,7 @@
 set -u
 ko=${EDU_MODULE:-module/edualloc.ko}
 cycles=${EDU_FAULT_LOAD_CYCLES:-20}
-pass=0 fail=0 n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1)); echo "ok $n $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n $2"
-	fi
-}
-# Free memory as the kernel's buddy allocator sees it: MemFree plus the
-# pages parked on its per-CPU lists, which MemFree does not count and which
-# would otherwise swamp the figure with noise of several MiB.
-memfree_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
-		$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo) *
-		$(getconf PAGESIZE) / 1024 ))
-}
+. "$(dirname "$0")/edualloc_lib.sh"
 
 echo "TAP version 13"
 if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then

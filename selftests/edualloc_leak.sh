@@ -38,18 +38,7 @@ max_s=${EDU_LEAK_MAX_SECONDS:-200}
 warmup=${EDU_LEAK_WARMUP:-3}
 bin=${EDU_BIN:-$top/build/selftests}
 dbg=/sys/kernel/debug/edualloc
-pass=0 fail=0 n=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n $2"
-	fi
-}
+. "$(dirname "$0")/edualloc_lib.sh"
 
 memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers shared by the shell selftests (sourced, not run).
+
+pass=0 fail=0 n=0
+
+# ok STATUS NAME: one KTAP result line, counted in $pass and $fail.
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+# Free memory as the kernel's buddy allocator sees it: MemFree plus the
+# pages parked on its per-CPU lists, which MemFree does not count and which
+# would otherwise swamp the figure with noise of several MiB.
+memfree_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
+		$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo) *
+		$(getconf PAGESIZE) / 1024 ))
+}
