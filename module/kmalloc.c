@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/kmemleak.h>
 #include <linux/log2.h>
 
 #include "pool.h"
@@ -60,6 +61,7 @@ void *edu_kmalloc(size_t size, int nid)
 {
 	struct edu_cache *c = edu_kmalloc_cache(size);
 	struct edu_page_ref ref;
+	void *ptr;
 
 	if (c)
 		return edu_cache_alloc(c, nid);
@@ -67,7 +69,9 @@ void *edu_kmalloc(size_t size, int nid)
 		return NULL;
 	if (edu_alloc_pages(nid, get_order(size), EDU_AF_SLAB, &ref))
 		return NULL;
-	return edu_idx_to_virt(ref.node, ref.idx);
+	ptr = edu_idx_to_virt(ref.node, ref.idx);
+	kmemleak_alloc(ptr, size, 1, GFP_KERNEL);
+	return ptr;
 }
 
 /* A large block: head of a slab-owned buddy block, not in the slab map. */
@@ -103,6 +107,7 @@ void edu_kfree(const void *ptr)
 	}
 	n = edu_kmalloc_large(ptr, &idx, &order);
 	if (n) {
+		kmemleak_free(ptr);
 		edu_free_pages(n, idx, order);
 		return;
 	}

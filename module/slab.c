@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": slab: " fmt
 
 #include <linux/cpuhotplug.h>
+#include <linux/kmemleak.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -500,15 +501,20 @@ void *edu_cache_alloc(struct edu_cache *c, int nid)
 	void *obj;
 	int got_nid;
 
-	if (likely(!edu_cache_debug(c)))
-		return edu_cpu_alloc(c, nid);
-	/* Debug caches always take the slow path, where checks run. */
-	if (edu_slab_take(c, nid, &obj, 1, &got_nid) < 1) {
-		edu_stat(c, EDU_ST_ALLOC_FAIL);
-		return NULL;
+	if (likely(!edu_cache_debug(c))) {
+		obj = edu_cpu_alloc(c, nid);
+	} else {
+		/* Debug caches always take the slow path, where checks run. */
+		if (edu_slab_take(c, nid, &obj, 1, &got_nid) < 1) {
+			edu_stat(c, EDU_ST_ALLOC_FAIL);
+			return NULL;
+		}
+		edu_stat(c, EDU_ST_ALLOC_SLOW);
+		trace_edualloc_slab_obj_alloc(c->name, got_nid, false);
 	}
-	edu_stat(c, EDU_ST_ALLOC_SLOW);
-	trace_edualloc_slab_obj_alloc(c->name, got_nid, false);
+	/* For kmemleak, see slab.h; process context (see slab_cpu.c). */
+	if (obj)
+		kmemleak_alloc(obj, c->size, 1, GFP_KERNEL);
 	return obj;
 }
 
@@ -544,8 +550,12 @@ void edu_slab_free_obj(struct edu_cache *c, struct edu_slab *s, void *obj)
 	if (!edu_obj_check_ptr(c, s, obj))
 		return;
 	trace_edualloc_slab_obj_free(c->name, s->nid, !edu_cache_debug(c));
-	if (likely(!edu_cache_debug(c)) && likely(edu_cpu_free(c, s, obj)))
-		return;
+	if (likely(!edu_cache_debug(c))) {
+		/* Debug caches tell kmemleak once the free passed its checks. */
+		kmemleak_free(obj);
+		if (likely(edu_cpu_free(c, s, obj)))
+			return;
+	}
 	n = edu_cache_node_of(c, s);
 	spin_lock(&n->lock);
 	edu_slab_free_locked(c, n, s, obj, &to_free);

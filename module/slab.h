@@ -74,6 +74,31 @@
  * lock), summed on read.  Error counters are atomics (rare).  A slab's id,
  * base, order, node, nid and cache are written before the slab is
  * published and never change.
+ *
+ * What the kernel's debug tools see of a private allocator:
+ *
+ *   kmemleak  tracks kmalloc/vmalloc memory and whatever is registered
+ *            with it.  Pool memory comes from alloc_pages(), which it does
+ *            not track, so each object is registered when handed out
+ *            (kmemleak_alloc in edu_cache_alloc and edu_kmalloc's large
+ *            path) and unregistered when its owner lets go of it: on free,
+ *            before it enters a magazine, or for debug caches once the free
+ *            passed its checks (a double free must not unregister twice).
+ *            A quarantined object is unregistered too: nobody owns it.  An
+ *            object whose handle was lost is then reported as unreferenced,
+ *            and kmemleak scans live objects for pointers like any other.
+ *            Free objects are not registered: freelist and magazine
+ *            pointers to them are not references.
+ *   KASAN    checks every access of instrumented code (edualloc's own, and
+ *            the kernel's user copies) against its shadow, which says the
+ *            whole pool is one live allocation: it cannot tell an object's
+ *            bytes from its red zone or a freed object.  Marking them would
+ *            need kasan_poison(), exported only for KASAN's own tests and
+ *            declared in mm/kasan/kasan.h with private shadow values, not
+ *            an interface for modules.  Debug caches do the same job with
+ *            their own red zones and poison (slab_debug.c), checked on
+ *            every free and allocation.
+ *   lockdep  sees every lock here, the local locks of the magazines too.
  */
 #ifndef _EDU_SLAB_H
 #define _EDU_SLAB_H

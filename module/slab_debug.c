@@ -30,6 +30,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": slab error: " fmt
 
+#include <linux/kmemleak.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/swab.h>
@@ -252,6 +253,10 @@ bool edu_debug_check_free(struct edu_cache *c, struct edu_slab *s, void *obj)
 				 s->state[i] == EDU_OS_FREE ? "already free" :
 				 "quarantined");
 		return false;
+	}
+	/* A live object leaves its owner, whether reused or quarantined. */
+	kmemleak_free(obj);
+	switch (s->state[i]) {
 	case EDU_OS_USED_BAD:
 		/* Damage already reported once: quarantine silently. */
 		s->state[i] = EDU_OS_QUAR;
