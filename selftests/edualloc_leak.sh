@@ -28,6 +28,7 @@
 # EDU_LEAK_MAX_SECONDS: stop cycling after this long (default 200, so the
 #   test stays under selftests/settings' timeout), the cycles done counted
 # EDU_LEAK_WARMUP: uncounted cycles before the baseline (default 3)
+# EDU_LEAK_FUZZ_CALLS: fuzzer calls per cycle (default 300)
 # EDU_BIN: where the selftest programs are (default build/selftests)
 set -u
 
@@ -36,6 +37,7 @@ ko=${EDU_MODULE:-$top/module/edualloc.ko}
 cycles=${EDU_LEAK_CYCLES:-100}
 max_s=${EDU_LEAK_MAX_SECONDS:-200}
 warmup=${EDU_LEAK_WARMUP:-3}
+fuzz_calls=${EDU_LEAK_FUZZ_CALLS:-300}
 bin=${EDU_BIN:-$top/build/selftests}
 dbg=/sys/kernel/debug/edualloc
 . "$(dirname "$0")/edualloc_lib.sh"
@@ -60,7 +62,7 @@ use_module() {
 	local cycle=$1
 
 	if [ -x "$bin/edualloc_fuzz" ]; then
-		EDU_FUZZ_SEED=${cycle#w} EDU_FUZZ_CALLS=300 "$bin/edualloc_fuzz" \
+		EDU_FUZZ_SEED=${cycle#w} EDU_FUZZ_CALLS=$fuzz_calls "$bin/edualloc_fuzz" \
 			> /dev/null 2>&1
 	fi
 	if [ "${cycle#w}" = "$cycle" ] && [ $((cycle % 10)) = 1 ] &&
