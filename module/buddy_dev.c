@@ -107,16 +107,6 @@ static int edu_page_alloc_one(struct edu_file *ef, u64 node, u64 order,
 	return 0;
 }
 
-static int edu_page_free_one(struct edu_file *ef, u64 handle)
-{
-	struct edu_obj *obj = edu_handle_take(ef, handle, EDU_OBJ_BLOCK);
-
-	if (!obj)
-		return -EINVAL;
-	edu_obj_put(obj);
-	return 0;
-}
-
 static long edu_ioctl_page_alloc(struct edu_file *ef, void __user *uarg)
 {
 	struct edu_page_alloc a;
@@ -134,7 +124,7 @@ static long edu_ioctl_page_alloc(struct edu_file *ef, void __user *uarg)
 	a.mmap_offset = edu_handle_mmap_offset(a.handle);
 	if (copy_to_user(uarg, &a, sizeof(a))) {
 		/* The caller cannot learn the handle: do not leak the block. */
-		edu_page_free_one(ef, a.handle);
+		edu_handle_free(ef, a.handle, EDU_OBJ_BLOCK);
 		return -EFAULT;
 	}
 	return 0;
@@ -142,13 +132,7 @@ static long edu_ioctl_page_alloc(struct edu_file *ef, void __user *uarg)
 
 static long edu_ioctl_page_free(struct edu_file *ef, void __user *uarg)
 {
-	struct edu_handle_arg h;
-
-	if (copy_from_user(&h, uarg, sizeof(h)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&h))
-		return -EINVAL;
-	return edu_page_free_one(ef, h.handle);
+	return edu_ioctl_handle_free(ef, uarg, EDU_OBJ_BLOCK);
 }
 
 static u64 edu_xorshift64(u64 *x)
@@ -197,7 +181,7 @@ static int edu_batch_step(struct edu_file *ef, struct edu_page_batch *b,
 			live[(*nr_live)++] = op->handle;
 		return ret;
 	case EDU_OP_FREE:
-		return edu_page_free_one(ef, op->handle);
+		return edu_handle_free(ef, op->handle, EDU_OBJ_BLOCK);
 	default:
 		return -EINVAL;
 	}
@@ -250,7 +234,7 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 		if (copy_to_user(&uops[i], &op, sizeof(op))) {
 			/* The caller cannot learn the handle: undo the op. */
 			if (!err && op.op == EDU_OP_ALLOC) {
-				edu_page_free_one(ef, op.handle);
+				edu_handle_free(ef, op.handle, EDU_OBJ_BLOCK);
 				if (live)
 					nr_live--;
 			}

@@ -113,6 +113,30 @@ struct edu_obj *edu_handle_take(struct edu_file *ef, u64 handle,
 	return obj;
 }
 
+/* Drop a handle; its object goes when its last user (e.g. an mmap) does. */
+int edu_handle_free(struct edu_file *ef, u64 handle, enum edu_obj_type type)
+{
+	struct edu_obj *obj = edu_handle_take(ef, handle, type);
+
+	if (!obj)
+		return -EINVAL;
+	edu_obj_put(obj);
+	return 0;
+}
+
+/* The free ioctl of each kind of handle: a struct edu_handle_arg. */
+long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
+			   enum edu_obj_type type)
+{
+	struct edu_handle_arg h;
+
+	if (copy_from_user(&h, uarg, sizeof(h)))
+		return -EFAULT;
+	if (!EDU_RESERVED_OK(&h))
+		return -EINVAL;
+	return edu_handle_free(ef, h.handle, type);
+}
+
 void edu_obj_put(struct edu_obj *obj)
 {
 	if (refcount_dec_and_test(&obj->ref))

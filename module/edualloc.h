@@ -77,6 +77,9 @@ struct edu_obj *edu_handle_get(struct edu_file *ef, u64 handle,
 			       enum edu_obj_type type);
 struct edu_obj *edu_handle_take(struct edu_file *ef, u64 handle,
 				enum edu_obj_type type);
+int edu_handle_free(struct edu_file *ef, u64 handle, enum edu_obj_type type);
+long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
+			   enum edu_obj_type type);
 void edu_obj_put(struct edu_obj *obj);
 u64 edu_handle_mmap_offset(u64 handle);
 u64 edu_mmap_offset_handle(unsigned long pgoff);

@@ -239,16 +239,6 @@ err_uo:
 	return ret;
 }
 
-static int edu_obj_free_one(struct edu_file *ef, u64 handle)
-{
-	struct edu_obj *obj = edu_handle_take(ef, handle, EDU_OBJ_SLAB_OBJ);
-
-	if (!obj)
-		return -EINVAL;
-	edu_obj_put(obj);
-	return 0;
-}
-
 static long edu_ioctl_obj_alloc(struct edu_file *ef, void __user *uarg)
 {
 	struct edu_obj_alloc a;
@@ -265,7 +255,7 @@ static long edu_ioctl_obj_alloc(struct edu_file *ef, void __user *uarg)
 	if (ret)
 		return ret;
 	if (copy_to_user(uarg, &a, sizeof(a))) {
-		edu_obj_free_one(ef, a.handle);
+		edu_handle_free(ef, a.handle, EDU_OBJ_SLAB_OBJ);
 		return -EFAULT;
 	}
 	return 0;
@@ -273,13 +263,7 @@ static long edu_ioctl_obj_alloc(struct edu_file *ef, void __user *uarg)
 
 static long edu_ioctl_obj_free(struct edu_file *ef, void __user *uarg)
 {
-	struct edu_handle_arg h;
-
-	if (copy_from_user(&h, uarg, sizeof(h)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&h))
-		return -EINVAL;
-	return edu_obj_free_one(ef, h.handle);
+	return edu_ioctl_handle_free(ef, uarg, EDU_OBJ_SLAB_OBJ);
 }
 
 static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
@@ -310,7 +294,7 @@ static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
 			ret = edu_obj_alloc_one(ef, b.cache_id, b.size,
 						NUMA_NO_NODE, &handles[i]);
 		else
-			ret = edu_obj_free_one(ef, handles[i]);
+			ret = edu_handle_free(ef, handles[i], EDU_OBJ_SLAB_OBJ);
 		if (ret)
 			break;
 		if (!(i & 63))
@@ -321,7 +305,7 @@ static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
 	    copy_to_user(uh, handles, i * sizeof(*handles))) {
 		/* The caller cannot learn the handles: free them. */
 		while (i--)
-			edu_obj_free_one(ef, handles[i]);
+			edu_handle_free(ef, handles[i], EDU_OBJ_SLAB_OBJ);
 		ret = -EFAULT;
 		goto out;
 	}
