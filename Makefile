@@ -61,7 +61,8 @@ host-tests: deps
 # Our sources, not Kbuild's generated *.mod.c.
 LINT_FILES = $(filter-out %.mod.c,$(sort $(wildcard $(TOP)/module/*.[ch] \
 	$(TOP)/selftests/*.[ch] $(TOP)/selftests/host/*.[ch] \
-	$(TOP)/tools/*.[ch]) $(TOP)/include/uapi/linux/edualloc.h))
+	$(TOP)/tools/*.[ch] $(TOP)/include/*.h) \
+	$(TOP)/include/uapi/linux/edualloc.h))
 
 TRACE_HDRS = $(wildcard $(TOP)/module/trace*.h)
 

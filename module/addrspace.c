@@ -29,6 +29,8 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
 
+#include <edualloc_names.h>
+
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -298,23 +300,7 @@ out_mm:
 
 const char *edu_region_name(unsigned int region)
 {
-	static const char * const names[EDU_NR_REGIONS] = {
-		[EDU_REGION_USER] = "user space",
-		[EDU_REGION_DIRECT_MAP] = "direct map of all RAM",
-		[EDU_REGION_VMALLOC] = "vmalloc/ioremap space",
-		[EDU_REGION_VMEMMAP] = "vmemmap: struct page array",
-		[EDU_REGION_CPU_ENTRY] = "cpu_entry_area",
-		[EDU_REGION_ESPFIX] = "%esp fixup stacks",
-		[EDU_REGION_EFI] = "EFI runtime services",
-		[EDU_REGION_KERNEL_IMAGE] = "kernel image window",
-		[EDU_REGION_KERNEL_TEXT] = "kernel text (from the tables)",
-		[EDU_REGION_MODULES] = "module space",
-		[EDU_REGION_THIS_MODULE] = "edualloc.ko itself",
-		[EDU_REGION_FIXMAP] = "fixmap",
-		[EDU_REGION_LDT_REMAP] = "LDT remap for PTI",
-	};
-
-	return region < EDU_NR_REGIONS ? names[region] : "?";
+	return region < EDU_NR_REGIONS ? edu_region_names[region] : "?";
 }
 
 /*

@@ -39,6 +39,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include <edualloc_names.h>
+
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -58,38 +60,13 @@ static bool edu_seq_privileged(struct seq_file *m)
 
 /* ----------------------------------------------------------- words -- */
 
-static const char * const edu_level_names[EDU_NR_LEVELS] = {
-	"PGD", "P4D", "PUD", "PMD", "PTE",
-};
-
 static void edu_seq_flags(struct seq_file *m, u64 f)
 {
-	static const struct {
-		u64 bit;
-		const char *name;
-	} bits[] = {
-		{ EDU_PTE_PRESENT, "present" },
-		{ EDU_PTE_PROT_NONE, "PROT_NONE" },
-		{ EDU_PTE_WRITE, "write" },
-		{ EDU_PTE_USER, "user" },
-		{ EDU_PTE_PWT, "write-through" },
-		{ EDU_PTE_PCD, "uncached" },
-		{ EDU_PTE_ACCESSED, "accessed" },
-		{ EDU_PTE_DIRTY, "dirty" },
-		{ EDU_PTE_HUGE, "huge" },
-		{ EDU_PTE_GLOBAL, "global" },
-		{ EDU_PTE_PAT, "PAT" },
-		{ EDU_PTE_NX, "NX" },
-		{ EDU_PTE_SOFT_DIRTY, "soft-dirty" },
-		{ EDU_PTE_SPECIAL, "special" },
-		{ EDU_PTE_UFFD_WP, "uffd-wp" },
-		{ EDU_PTE_DEVMAP, "devmap" },
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(bits); i++)
-		if (f & bits[i].bit)
-			seq_printf(m, " %s", bits[i].name);
+	for (i = 0; i < ARRAY_SIZE(edu_pte_flag_names); i++)
+		if (f & edu_pte_flag_names[i].bit)
+			seq_printf(m, " %s", edu_pte_flag_names[i].name);
 	if (EDU_PTE_PKEY(f))
 		seq_printf(m, " pkey=%llu", EDU_PTE_PKEY(f));
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <linux/edualloc.h>
+#include <edualloc_names.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -92,38 +93,13 @@ static void xioctl(unsigned long cmd, void *arg, const char *name)
 
 /* ------------------------------------------------------------- words -- */
 
-static const char *const level_names[EDU_NR_LEVELS] = {
-	"PGD", "P4D", "PUD", "PMD", "PTE",
-};
-
 static void print_flags(uint64_t f)
 {
-	static const struct {
-		uint64_t bit;
-		const char *name;
-	} bits[] = {
-		{ EDU_PTE_PRESENT, "present" },
-		{ EDU_PTE_PROT_NONE, "PROT_NONE" },
-		{ EDU_PTE_WRITE, "write" },
-		{ EDU_PTE_USER, "user" },
-		{ EDU_PTE_PWT, "write-through" },
-		{ EDU_PTE_PCD, "uncached" },
-		{ EDU_PTE_ACCESSED, "accessed" },
-		{ EDU_PTE_DIRTY, "dirty" },
-		{ EDU_PTE_HUGE, "huge" },
-		{ EDU_PTE_GLOBAL, "global" },
-		{ EDU_PTE_PAT, "PAT" },
-		{ EDU_PTE_NX, "NX" },
-		{ EDU_PTE_SOFT_DIRTY, "soft-dirty" },
-		{ EDU_PTE_SPECIAL, "special" },
-		{ EDU_PTE_UFFD_WP, "uffd-wp" },
-		{ EDU_PTE_DEVMAP, "devmap" },
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(bits); i++)
-		if (f & bits[i].bit)
-			printf(" %s", bits[i].name);
+	for (i = 0; i < ARRAY_SIZE(edu_pte_flag_names); i++)
+		if (f & edu_pte_flag_names[i].bit)
+			printf(" %s", edu_pte_flag_names[i].name);
 	if (EDU_PTE_PKEY(f))
 		printf(" pkey=%llu", (unsigned long long)EDU_PTE_PKEY(f));
 }
@@ -231,7 +207,7 @@ static void print_levels(const struct edu_walk_level *lv)
 			puts("  P4D       folded into the PGD (4-level paging: no P4D table)");
 			continue;
 		}
-		printf("  %s[%3llu]  0x%016llx  ", level_names[i],
+		printf("  %s[%3llu]  0x%016llx  ", edu_level_names[i],
 		       (unsigned long long)l->index,
 		       (unsigned long long)l->entry);
 		switch (l->state) {
@@ -239,7 +215,7 @@ static void print_levels(const struct edu_walk_level *lv)
 			printf("empty: nothing mapped below");
 			break;
 		case EDU_ENTRY_TABLE:
-			printf("-> %s table", level_names[next_level(lv, i)]);
+			printf("-> %s table", edu_level_names[next_level(lv, i)]);
 			break;
 		case EDU_ENTRY_LEAF:
 			printf("-> %s page", leaf_size(i));
@@ -267,7 +243,7 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 			 uint64_t eff)
 {
 	const char *lvl = pg->level < EDU_NR_LEVELS ?
-			  level_names[pg->level] : "-";
+			  edu_level_names[pg->level] : "-";
 
 	printf("result: ");
 	switch (pg->result) {
@@ -377,7 +353,7 @@ static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
 			printf("0x%016llx %-11s %-4s ", (unsigned long long)p->addr,
 			       result_name(p->result),
 			       p->level < EDU_NR_LEVELS ?
-			       level_names[p->level] : "-");
+			       edu_level_names[p->level] : "-");
 			if (p->pfn)
 				printf("%#-12llx ", (unsigned long long)p->pfn);
 			else
@@ -450,22 +426,6 @@ static int do_maps(uint64_t pid)
 	return 0;
 }
 
-static const char *const region_names[EDU_NR_REGIONS] = {
-	[EDU_REGION_USER] = "user space",
-	[EDU_REGION_DIRECT_MAP] = "direct map of all RAM",
-	[EDU_REGION_VMALLOC] = "vmalloc/ioremap space",
-	[EDU_REGION_VMEMMAP] = "vmemmap: struct page array",
-	[EDU_REGION_CPU_ENTRY] = "cpu_entry_area",
-	[EDU_REGION_ESPFIX] = "%esp fixup stacks",
-	[EDU_REGION_EFI] = "EFI runtime services",
-	[EDU_REGION_KERNEL_IMAGE] = "kernel image window",
-	[EDU_REGION_KERNEL_TEXT] = "kernel text (from the tables)",
-	[EDU_REGION_MODULES] = "module space",
-	[EDU_REGION_THIS_MODULE] = "edualloc.ko itself",
-	[EDU_REGION_FIXMAP] = "fixmap",
-	[EDU_REGION_LDT_REMAP] = "LDT remap for PTI",
-};
-
 static void print_size(uint64_t size)
 {
 	static const char *const units[] = {
@@ -516,7 +476,7 @@ static int do_layout(void)
 		printf("0x%016llx - 0x%016llx ", (unsigned long long)r->start,
 		       (unsigned long long)(r->end - 1));
 		print_size(r->end - r->start);
-		printf("  %s\n", region_names[idx[i]]);
+		printf("  %s\n", edu_region_names[idx[i]]);
 	}
 	return 0;
 }
@@ -609,7 +569,7 @@ static int do_kbuf(void)
 			       (unsigned long long)k.pa,
 			       (unsigned long long)k.phys,
 			       k.page.level < EDU_NR_LEVELS ?
-			       level_names[k.page.level] : "no",
+			       edu_level_names[k.page.level] : "no",
 			       k.pa == k.phys ? "" : "  MISMATCH");
 		}
 		memset(&k, 0, sizeof(k));
