@@ -14,10 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/err.h>
-#include <linux/kmemleak.h>
-#include <linux/log2.h>
-
+#include "mm_env.h"
 #include "pool.h"
 #include "slab.h"
 

@@ -16,17 +16,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": slab: " fmt
 
-#include <linux/cpuhotplug.h>
-#include <linux/kmemleak.h>
-#include <linux/log2.h>
-#include <linux/mm.h>
-#include <linux/random.h>
-#include <linux/slab.h>
-#include <linux/string.h>
-
+#include "mm_env.h"
 #include "pool.h"
 #include "slab.h"
-#include "trace_slab.h"
 
 /* Largest slab order tried for the objects-vs-waste rule (SLUB: 3). */
 #define EDU_SLAB_MAX_ORDER	3

@@ -103,15 +103,8 @@
 #ifndef _EDU_SLAB_H
 #define _EDU_SLAB_H
 
-#include <linux/list.h>
-#include <linux/local_lock.h>
-#include <linux/mutex.h>
-#include <linux/percpu.h>
-#include <linux/rwsem.h>
-#include <linux/spinlock.h>
-
+#include "mm_env.h"
 #include "buddy.h"
-#include "edualloc.h"
 
 #define EDU_MAG_MAX		32	/* per-CPU magazine capacity (max) */
 #define EDU_RZ_BYTES		8	/* minimum red zone on each side */

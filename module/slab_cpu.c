@@ -35,11 +35,8 @@
  * is taken from the node's partial slabs; when full, the older half goes
  * back to the slabs: refills and flushes amortise the node lock over a batch.
  */
-#include <linux/cpu.h>
-#include <linux/workqueue.h>
-
+#include "mm_env.h"
 #include "slab.h"
-#include "trace_slab.h"
 
 /* One flush request per CPU: edu_cpu_flush_all() queues them. */
 struct edu_cpu_flush_work {

@@ -30,13 +30,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": slab error: " fmt
 
-#include <linux/kmemleak.h>
-#include <linux/printk.h>
-#include <linux/string.h>
-#include <linux/swab.h>
-
+#include "mm_env.h"
 #include "slab.h"
-#include "trace_slab.h"
 
 const char *const edu_slab_err_names[EDU_ERR_NR] = {
 	[EDU_ERR_REDZONE]	= "redzone",
