@@ -184,7 +184,7 @@ struct edu_cache_node {
 /* The per-CPU magazine, the fast path's state (see slab_cpu.c). */
 struct edu_cache_cpu {
 	local_lock_t lock;		/* owned by its CPU, see above */
-	unsigned int count;		/* objects in @objs */
+	unsigned int count;		/* objects in @objs; WRITE_ONCE: peeked at */
 	int nid;			/* home node of this CPU for the cache */
 	void *objs[EDU_MAG_MAX];
 };

@@ -80,10 +80,12 @@ static noinline void *edu_cpu_alloc_slow(struct edu_cache *c, int nid,
 		cc = this_cpu_ptr(c->cpu);
 		edu_stat(c, EDU_ST_REFILL);
 		for (i = 1; i < got; i++) {
-			if (got_nid == cc->nid && cc->count < c->mag_size)
-				cc->objs[cc->count++] = objs[i];
-			else
+			if (got_nid == cc->nid && cc->count < c->mag_size) {
+				cc->objs[cc->count] = objs[i];
+				WRITE_ONCE(cc->count, cc->count + 1);
+			} else {
 				objs[rest++] = objs[i];
+			}
 		}
 		local_unlock(&c->cpu->lock);
 		if (rest)
@@ -103,7 +105,8 @@ void *edu_cpu_alloc(struct edu_cache *c, int nid)
 	cc = this_cpu_ptr(c->cpu);
 	home = cc->nid;
 	if (likely(cc->count) && (nid == NUMA_NO_NODE || nid == home)) {
-		obj = cc->objs[--cc->count];
+		WRITE_ONCE(cc->count, cc->count - 1);
+		obj = cc->objs[cc->count];
 		edu_stat(c, EDU_ST_ALLOC_FAST);
 	}
 	local_unlock(&c->cpu->lock);
@@ -124,7 +127,7 @@ static void edu_cpu_flush_locked(struct edu_cache *c, struct edu_cache_cpu *cc,
 	if (!nr)
 		return;
 	edu_slab_put_objs(c, cc->objs, nr);
-	cc->count -= nr;
+	WRITE_ONCE(cc->count, cc->count - nr);
 	memmove(cc->objs, cc->objs + nr, cc->count * sizeof(void *));
 	edu_stat(c, EDU_ST_FLUSH);
 	this_cpu_add(c->stats->n[EDU_ST_FLUSH_OBJS], nr);
@@ -147,7 +150,8 @@ bool edu_cpu_free(struct edu_cache *c, struct edu_slab *s, void *obj)
 	}
 	if (unlikely(cc->count == c->mag_size))
 		edu_cpu_flush_locked(c, cc, c->batch);
-	cc->objs[cc->count++] = obj;
+	cc->objs[cc->count] = obj;
+	WRITE_ONCE(cc->count, cc->count + 1);
 	edu_stat(c, EDU_ST_FREE_FAST);
 	local_unlock(&c->cpu->lock);
 	return true;
