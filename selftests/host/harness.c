@@ -24,13 +24,230 @@ __thread char edu_thread_self;
 __thread int edu_cpu;
 __thread int edu_preempt_count;
 __thread int edu_numa_node;
+__thread int edu_migrate_pct;
+static __thread unsigned long edu_migrate_rand;
 int edu_distance[MAX_NUMNODES][MAX_NUMNODES];
 int edu_fail_nth;
+unsigned long edu_random_state = 1;
+bool edu_cpu_online[EDU_NR_CPUS] = {
+	[0 ... EDU_NR_CPUS - 1] = true,
+};
+
+int edu_cpu_node[EDU_NR_CPUS];
+pthread_rwlock_t edu_cpu_hotplug_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static_assert(MODEL_MAX_NODES == MAX_NUMNODES, "node ids differ");
 static_assert(MODEL_MAX_CPUS >= EDU_NR_CPUS, "model has too few CPUs");
 static_assert(MODEL_AF_SLAB == EDU_AF_SLAB, "slab flag differs");
 static_assert(MODEL_CHUNK_PAGES == EDU_CHUNK_PAGES, "chunk size differs");
+
+/* ---- CPUs: migration, hotplug, work items ---- */
+
+/* At a point where the kernel could preempt the task: maybe move it. */
+void edu_migrate(void)
+{
+	int cpu;
+
+	if (!edu_migrate_rand)
+		edu_migrate_rand = (unsigned long)&edu_thread_self | 1;
+	if (host_rand(&edu_migrate_rand) % 100 >= (unsigned long)edu_migrate_pct)
+		return;
+	cpu = host_rand(&edu_migrate_rand) % EDU_NR_CPUS;
+	if (cpu_online(cpu))
+		host_set_cpu(cpu);
+}
+
+void edu_run_on_cpu(int cpu, void (*fn)(struct work_struct *),
+		    struct work_struct *work)
+{
+	int self = edu_cpu, pct = edu_migrate_pct;
+
+	EDU_SHIM_ASSERT(cpu >= 0 && cpu < EDU_NR_CPUS && cpu_online(cpu),
+			"work queued on an offline CPU");
+	/* A work item bound to a CPU stays on it (kworkers are bound). */
+	edu_migrate_pct = 0;
+	host_set_cpu(cpu);
+	fn(work);
+	EDU_SHIM_ASSERT(!edu_preempt_count, "work item left preemption off");
+	host_set_cpu(self);
+	edu_migrate_pct = pct;
+}
+
+#define HOST_MAX_CPUHP		4
+
+static int (*host_cpuhp_dead[HOST_MAX_CPUHP])(unsigned int cpu);
+
+int edu_cpuhp_setup(int (*dead)(unsigned int cpu))
+{
+	int i;
+
+	for (i = 0; i < HOST_MAX_CPUHP; i++) {
+		if (!host_cpuhp_dead[i]) {
+			host_cpuhp_dead[i] = dead;
+			return 100 + i;	/* positive, as a dynamic state */
+		}
+	}
+	return -ENOSPC;
+}
+
+/* After a failed test: forget what a layer left registered. */
+void host_cpuhp_reset(void)
+{
+	memset(host_cpuhp_dead, 0, sizeof(host_cpuhp_dead));
+}
+
+void edu_cpuhp_remove(int state)
+{
+	EDU_SHIM_ASSERT(state >= 100 && state < 100 + HOST_MAX_CPUHP &&
+			host_cpuhp_dead[state - 100], "unknown cpuhp state");
+	host_cpuhp_dead[state - 100] = NULL;
+}
+
+/*
+ * Take @cpu offline, as cpu_down() does: under the hotplug lock held for
+ * writing, the CPU-dead callbacks run on another CPU (this thread's), and
+ * pool.c's one, which drains the CPU's page lists.  No thread may run as
+ * @cpu from now until host_cpu_up().
+ */
+void host_cpu_down(int cpu)
+{
+	int i, nid;
+
+	pthread_rwlock_wrlock(&edu_cpu_hotplug_lock);
+	__atomic_store_n(&edu_cpu_online[cpu], false, __ATOMIC_RELAXED);
+	for (i = 0; i < HOST_MAX_CPUHP; i++)
+		if (host_cpuhp_dead[i])
+			host_cpuhp_dead[i](cpu);
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (edu_nodes[nid])
+			edu_pcp_drain_cpu(edu_nodes[nid], cpu);
+	pthread_rwlock_unlock(&edu_cpu_hotplug_lock);
+}
+
+void host_cpu_up(int cpu)
+{
+	pthread_rwlock_wrlock(&edu_cpu_hotplug_lock);
+	__atomic_store_n(&edu_cpu_online[cpu], true, __ATOMIC_RELAXED);
+	pthread_rwlock_unlock(&edu_cpu_hotplug_lock);
+}
+
+/* ---- printk ---- */
+
+#define HOST_LOG_LINES		32
+
+static char host_log_buf[HOST_LOG_LINES][256];
+static unsigned long host_log_nr;	/* lines ever logged */
+static pthread_mutex_t host_log_lock = PTHREAD_MUTEX_INITIALIZER;
+bool host_log_echo;
+
+/* vsnprintf() with the kernel's %pV; returns the length it wanted. */
+static size_t host_vformat(char *buf, size_t size, const char *fmt,
+			   va_list *ap)
+{
+	size_t n = 0;
+
+	while (*fmt) {
+		const char *start = fmt;
+		char spec[32], conv;
+		int lng = 0, len;
+
+		if (*fmt != '%' || fmt[1] == '%') {
+			if (n + 1 < size)
+				buf[n] = *fmt;
+			n++;
+			fmt += *fmt == '%' ? 2 : 1;
+			continue;
+		}
+		if (fmt[1] == 'p' && fmt[2] == 'V') {
+			struct va_format *vaf = va_arg(*ap, struct va_format *);
+			va_list copy;
+
+			va_copy(copy, *vaf->va);
+			n += host_vformat(buf + min(n, size), size - min(n, size),
+					  vaf->fmt, &copy);
+			va_end(copy);
+			fmt += 3;
+			continue;
+		}
+		for (fmt++; *fmt && strchr("-+ #0123456789.", *fmt); fmt++)
+			;
+		for (; *fmt == 'l' || *fmt == 'z' || *fmt == 'h'; fmt++)
+			lng += *fmt == 'l' || *fmt == 'z';
+		conv = *fmt++;
+		EDU_SHIM_ASSERT(fmt - start < (long)sizeof(spec),
+				"printk: conversion too long");
+		memcpy(spec, start, fmt - start);
+		spec[fmt - start] = '\0';
+		if (n >= size)
+			n = size ? size - 1 : 0;
+		switch (conv) {
+		case 'd':
+		case 'i':
+			len = lng ? snprintf(buf + n, size - n, spec,
+					     va_arg(*ap, long)) :
+				    snprintf(buf + n, size - n, spec,
+					     va_arg(*ap, int));
+			break;
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
+			len = lng ? snprintf(buf + n, size - n, spec,
+					     va_arg(*ap, unsigned long)) :
+				    snprintf(buf + n, size - n, spec,
+					     va_arg(*ap, unsigned int));
+			break;
+		case 'c':
+			len = snprintf(buf + n, size - n, spec, va_arg(*ap, int));
+			break;
+		case 's':
+			len = snprintf(buf + n, size - n, spec,
+				       va_arg(*ap, const char *));
+			break;
+		case 'p':
+			len = snprintf(buf + n, size - n, spec,
+				       va_arg(*ap, void *));
+			break;
+		default:
+			EDU_SHIM_ASSERT(0, "printk: unknown conversion");
+			len = 0;
+		}
+		n += len;
+	}
+	if (size)
+		buf[min(n, size - 1)] = '\0';
+	return n;
+}
+
+void edu_printk(char level, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	line[0] = level;
+	line[1] = ' ';
+	host_vformat(line + 2, sizeof(line) - 2, fmt, &ap);
+	va_end(ap);
+	pthread_mutex_lock(&host_log_lock);
+	strcpy(host_log_buf[host_log_nr++ % HOST_LOG_LINES], line);
+	pthread_mutex_unlock(&host_log_lock);
+	if (host_log_echo)
+		fprintf(stderr, "%s", line);
+}
+
+unsigned long host_log_count(void)
+{
+	return __atomic_load_n(&host_log_nr, __ATOMIC_RELAXED);
+}
+
+/* Line @nr (counted from 0 since the start), if still kept, else "". */
+const char *host_log_line(unsigned long nr)
+{
+	if (nr >= host_log_count() || nr + HOST_LOG_LINES < host_log_count())
+		return "";
+	return host_log_buf[nr % HOST_LOG_LINES];
+}
 
 /* ---- failures ---- */
 
@@ -75,7 +292,6 @@ void host_clear_error(void)
 
 /* Chunks are kept across pools: the fuzzer builds one per input. */
 static void *host_chunk_mem[MAX_NUMNODES][HOST_MAX_CHUNKS];
-static int host_cpu_node[EDU_NR_CPUS];
 
 /* Scratch for the checks, per node. */
 static struct host_aux {
@@ -86,7 +302,7 @@ static unsigned long host_check_rand = 1;
 void host_set_cpu(int cpu)
 {
 	edu_cpu = cpu;
-	edu_numa_node = host_cpu_node[cpu];
+	edu_numa_node = edu_cpu_node[cpu];
 }
 
 void host_pool_destroy(void)
@@ -154,7 +370,7 @@ int host_pool_create(const struct model_cfg *cfg)
 		return -EINVAL;
 	memcpy(edu_distance, cfg->distance, sizeof(edu_distance));
 	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++)
-		host_cpu_node[cpu] = cfg->cpu_node[cpu];
+		edu_cpu_node[cpu] = cfg->cpu_node[cpu];
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (cfg->chunks[nid] > HOST_MAX_CHUNKS)
 			return -EINVAL;

@@ -58,6 +58,14 @@ void host_clear_error(void);
 int host_pool_create(const struct model_cfg *cfg);
 void host_pool_destroy(void);
 void host_set_cpu(int cpu);
+void host_cpu_down(int cpu);
+void host_cpu_up(int cpu);
+void host_cpuhp_reset(void);
+
+/* What printk() said: the last lines are kept; echoed if host_log_echo. */
+extern bool host_log_echo;
+unsigned long host_log_count(void);
+const char *host_log_line(unsigned long nr);
 
 bool host_check_node(struct edu_node *n, const u8 *live,
 		     unsigned long nr_live, bool lookups_all);
