@@ -88,7 +88,9 @@
  *            object whose handle was lost is then reported as unreferenced,
  *            and kmemleak scans live objects for pointers like any other.
  *            Free objects are not registered: freelist and magazine
- *            pointers to them are not references.
+ *            pointers to them are not references.  A magazine slot is
+ *            cleared when its object leaves: a stale copy there would
+ *            count as a reference and hide a leak of that object.
  *   KASAN    checks every access of instrumented code (edualloc's own, and
  *            the kernel's user copies) against its shadow, which says the
  *            whole pool is one live allocation: it cannot tell an object's

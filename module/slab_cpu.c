@@ -107,6 +107,8 @@ void *edu_cpu_alloc(struct edu_cache *c, int nid)
 	if (likely(cc->count) && (nid == NUMA_NO_NODE || nid == home)) {
 		WRITE_ONCE(cc->count, cc->count - 1);
 		obj = cc->objs[cc->count];
+		/* A stale copy would hide a leak from kmemleak (slab.h). */
+		cc->objs[cc->count] = NULL;
 		edu_stat(c, EDU_ST_ALLOC_FAST);
 	}
 	local_unlock(&c->cpu->lock);
@@ -129,6 +131,7 @@ static void edu_cpu_flush_locked(struct edu_cache *c, struct edu_cache_cpu *cc,
 	edu_slab_put_objs(c, cc->objs, nr);
 	WRITE_ONCE(cc->count, cc->count - nr);
 	memmove(cc->objs, cc->objs + nr, cc->count * sizeof(void *));
+	memset(cc->objs + cc->count, 0, nr * sizeof(void *));
 	edu_stat(c, EDU_ST_FLUSH);
 	this_cpu_add(c->stats->n[EDU_ST_FLUSH_OBJS], nr);
 }
