@@ -433,6 +433,7 @@ static bool sm_add_obj(struct sm_world *w, struct sm_cache *mc, void *ptr,
 	o->ptr = ptr;
 	o->mc = mc;
 	o->size = size;
+	o->nid = s ? s->nid : -1;
 	o->stamp = ++w->stamp * 0x2545f4914f6cdd1dUL;
 	sm_fill(ptr, size, o->stamp);
 	if (mc) {
@@ -451,10 +452,146 @@ static int sm_want_nid(const struct sm_cache *mc, int nid)
 	return sm_home(nid);
 }
 
+/* ---- the magazines' model ---- */
+
+static int sm_mag_home(const struct sm_cache *mc, int cpu)
+{
+	return sm_home(mc->nid != NUMA_NO_NODE ? mc->nid : cpu_to_node(cpu));
+}
+
+/* Read CPU @cpu's magazine of @mc as it is. */
+static void sm_mag_read(struct sm_cache *mc, int cpu)
+{
+	struct edu_cache_cpu *cc = per_cpu_ptr(mc->c->cpu, cpu);
+
+	mc->mag_n[cpu] = min_t(unsigned int, cc->count, EDU_MAG_MAX);
+	memcpy(mc->mag[cpu], cc->objs, mc->mag_n[cpu] * sizeof(void *));
+}
+
+void sm_mag_resync(struct sm_world *w)
+{
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i < SM_MAX_CACHES; i++) {
+		struct sm_cache *mc = &w->caches[i];
+		unsigned long st[EDU_ST_NR];
+
+		if (!mc->c)
+			continue;
+		for (cpu = 0; cpu < EDU_NR_CPUS; cpu++)
+			sm_mag_read(mc, cpu);
+		edu_cache_stats_sum(mc->c, st);
+		mc->fast_allocs = st[EDU_ST_ALLOC_FAST];
+		mc->fast_frees = st[EDU_ST_FREE_FAST];
+		mc->remote_frees = st[EDU_ST_REMOTE_FREE];
+		mc->mag_flushes = st[EDU_ST_FLUSH];
+	}
+}
+
+/* Every magazine of @mc flushed (shrink, validate, destroy). */
+static void sm_mag_flush_all(struct sm_cache *mc)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++) {
+		mc->mag_flushes += !!mc->mag_n[cpu];
+		mc->mag_n[cpu] = 0;
+	}
+}
+
+/*
+ * Before an allocation from @mc for @nid on this CPU: the object the
+ * magazine must give, or NULL if it takes the slow path.
+ */
+static void *sm_mag_predict(struct sm_cache *mc, int nid)
+{
+	int cpu = smp_processor_id();
+
+	if (sm_debug(mc) || !mc->mag_n[cpu] ||
+	    (nid != NUMA_NO_NODE && nid != sm_mag_home(mc, cpu)))
+		return NULL;
+	return mc->mag[cpu][mc->mag_n[cpu] - 1];
+}
+
+/* After it: the prediction held, or the refill is read back. */
+static bool sm_mag_after(struct sm_cache *mc, void *want, void *got)
+{
+	int cpu = smp_processor_id();
+
+	if (sm_debug(mc))
+		return true;
+	if (!want) {
+		sm_mag_read(mc, cpu);
+		return true;
+	}
+	if (got != want)
+		return host_fail("%s: CPU %d: allocated %p, magazine's top %p",
+				 mc->c->name, cpu, got, want);
+	mc->mag_n[cpu]--;
+	mc->fast_allocs++;
+	return true;
+}
+
+/* A free of @o (past the pointer checks) on this CPU. */
+static void sm_mag_free(struct sm_cache *mc, const struct sm_obj *o)
+{
+	int cpu = smp_processor_id();
+	unsigned int batch = mc->c->batch, *n = &mc->mag_n[cpu];
+
+	if (sm_debug(mc))
+		return;
+	if (o->nid != sm_mag_home(mc, cpu)) {
+		mc->remote_frees++;
+		return;
+	}
+	if (*n == mc->c->mag_size) {
+		memmove(mc->mag[cpu], mc->mag[cpu] + batch,
+			(*n - batch) * sizeof(void *));
+		*n -= batch;
+		mc->mag_flushes++;
+	}
+	mc->mag[cpu][(*n)++] = o->ptr;
+	mc->fast_frees++;
+}
+
+/* The magazines against the model's. */
+static bool sm_mag_check(struct sm_cache *mc)
+{
+	struct edu_cache *c = mc->c;
+	unsigned long st[EDU_ST_NR];
+	int cpu;
+
+	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++) {
+		struct edu_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		if (cc->count != mc->mag_n[cpu] ||
+		    memcmp(cc->objs, mc->mag[cpu], cc->count * sizeof(void *)))
+			return host_fail("%s: CPU %d: magazine of %u, model %u, or other",
+					 c->name, cpu, cc->count,
+					 mc->mag_n[cpu]);
+	}
+	edu_cache_stats_sum(c, st);
+	if (st[EDU_ST_ALLOC_FAST] != mc->fast_allocs ||
+	    st[EDU_ST_FREE_FAST] != mc->fast_frees ||
+	    st[EDU_ST_REMOTE_FREE] != mc->remote_frees ||
+	    st[EDU_ST_FLUSH] != mc->mag_flushes)
+		return host_fail("%s: fast %lu/%lu remote %lu flush %lu, model %lu/%lu %lu %lu",
+				 c->name, st[EDU_ST_ALLOC_FAST],
+				 st[EDU_ST_FREE_FAST], st[EDU_ST_REMOTE_FREE],
+				 st[EDU_ST_FLUSH], mc->fast_allocs,
+				 mc->fast_frees, mc->remote_frees,
+				 mc->mag_flushes);
+	return true;
+}
+
 static bool sm_do_alloc(struct sm_world *w, struct sm_cache *mc, int nid)
 {
+	void *want = sm_mag_predict(mc, nid);
 	void *ptr = edu_cache_alloc(mc->c, nid);
 
+	if (!sm_mag_after(mc, want, ptr))
+		return false;
 	if (!ptr) {
 		mc->fails++;
 		w->t_fails++;
@@ -467,7 +604,9 @@ static bool sm_do_kmalloc(struct sm_world *w, size_t size, int nid,
 			  bool may_fail)
 {
 	unsigned int class = sm_kmalloc_class(size);
-	struct sm_cache *mc = NULL;
+	struct sm_cache *mc = class ? sm_cache_of(w, edu_kmalloc_cache(size)) :
+			      NULL;
+	void *want = mc ? sm_mag_predict(mc, nid) : NULL;
 	void *ptr = edu_kmalloc(size, nid);
 	unsigned int order = get_order(size);
 	unsigned long idx, head;
@@ -475,10 +614,11 @@ static bool sm_do_kmalloc(struct sm_world *w, size_t size, int nid,
 	struct edu_node *n;
 
 	if (class) {
-		mc = sm_cache_of(w, edu_kmalloc_cache(size));
 		if (!mc || mc->size != class)
 			return host_fail("kmalloc(%zu): class %u, not %u", size,
 					 mc ? mc->size : 0, class);
+		if (!sm_mag_after(mc, want, ptr))
+			return false;
 		if (!ptr) {
 			mc->fails++;
 			w->t_fails++;
@@ -541,6 +681,7 @@ static bool sm_free_obj(struct sm_world *w, const struct sm_obj *o,
 		return true;
 	mc->live--;
 	mc->frees++;
+	sm_mag_free(mc, o);
 	if (o->rz_damaged) {
 		mc->quar++;
 		if (!o->rz_reported) {
@@ -600,6 +741,7 @@ static bool sm_do_destroy(struct sm_world *w, struct sm_cache *mc)
 	int ret;
 
 	ret = edu_cache_destroy(mc->c);
+	sm_mag_flush_all(mc);
 	if (mc->live) {
 		if (ret != -EBUSY)
 			return host_fail("destroy of %s with %lu live: %d",
@@ -661,6 +803,7 @@ static bool sm_do_validate(struct sm_world *w, struct sm_cache *mc)
 	early = atomic_long_read(&mc->c->err[EDU_ERR_POISON]) -
 		mc->err[EDU_ERR_POISON];
 	errors = edu_cache_validate(mc->c);
+	sm_mag_flush_all(mc);
 	want = rz + uaf - early;
 	if (errors != want)
 		return host_fail("validate %s: %lu errors, want %lu",
@@ -851,6 +994,7 @@ static bool sm_do(struct sm_world *w, const struct sm_op *op)
 		if (!mc)
 			return true;
 		edu_cache_shrink(mc->c);
+		sm_mag_flush_all(mc);
 		w->t_shrinks++;
 		return sm_check_shrunk(mc);
 	case SM_VALIDATE:
@@ -863,11 +1007,16 @@ static bool sm_do(struct sm_world *w, const struct sm_op *op)
 			return true;
 		host_cpu_down(cpu);
 		w->t_hotplug++;
-		for (i = 0; i < SM_MAX_CACHES; i++)
-			if (w->caches[i].c &&
-			    per_cpu_ptr(w->caches[i].c->cpu, cpu)->count)
+		for (i = 0; i < SM_MAX_CACHES; i++) {
+			mc = &w->caches[i];
+			if (!mc->c)
+				continue;
+			if (per_cpu_ptr(mc->c->cpu, cpu)->count)
 				return host_fail("CPU %d down: %s's magazine kept",
-						 cpu, w->caches[i].c->name);
+						 cpu, mc->c->name);
+			mc->mag_flushes += !!mc->mag_n[cpu];
+			mc->mag_n[cpu] = 0;
+		}
 		return true;
 	case SM_CPU_UP:
 		host_cpu_up(op->pick % EDU_NR_CPUS);
@@ -1065,6 +1214,8 @@ static bool sm_check_counts(struct sm_cache *mc, const struct sm_tally *t)
 				 c->name, st[EDU_ST_FLUSH],
 				 st[EDU_ST_FLUSH_OBJS], st[EDU_ST_NEW_SLAB],
 				 st[EDU_ST_SLAB_FREE], t->slabs);
+	if (!sm_mag_check(mc))
+		return false;
 	if (sm_debug(mc) && (st[EDU_ST_ALLOC_FAST] || st[EDU_ST_FREE_FAST] ||
 			     st[EDU_ST_REFILL] || st[EDU_ST_REMOTE_FREE]))
 		return host_fail("%s: a debug cache took a fast path", c->name);

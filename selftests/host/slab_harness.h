@@ -40,6 +40,15 @@ struct sm_cache {
 	unsigned long err[EDU_ERR_NR];	/* errors reported so far */
 	unsigned long quar;		/* objects quarantined so far */
 	unsigned long pending_uaf;	/* free objects written, unreported */
+	/*
+	 * The magazines as slab_cpu.c documents them: frees of objects of
+	 * the CPU's home node push, allocations for it pop (LIFO), a full
+	 * magazine gives back its older half, a flush empties it.  Only a
+	 * refill is not predicted: its objects are read back after it.
+	 */
+	void *mag[EDU_NR_CPUS][EDU_MAG_MAX];
+	unsigned int mag_n[EDU_NR_CPUS];
+	unsigned long fast_allocs, fast_frees, remote_frees, mag_flushes;
 #define SM_MAX_UAF	8
 	void *uaf_ptr[SM_MAX_UAF];	/* ... which, in which slab: */
 	unsigned long uaf_slab[SM_MAX_UAF];	/* gone with it if freed */
@@ -50,6 +59,7 @@ struct sm_obj {
 	void *ptr;
 	struct sm_cache *mc;		/* NULL: a large kmalloc block */
 	size_t size;			/* bytes it may use */
+	int nid;			/* node of its slab */
 	unsigned long stamp;		/* seeds its pattern */
 	bool rz_damaged;		/* a red zone byte overwritten */
 	bool rz_reported;		/* ... and found by validate */
@@ -136,6 +146,9 @@ long host_kmemleak_count(void);
 
 /* Pool index of an address in the pools, or NULL. */
 struct edu_node *sm_addr_node(const void *p, unsigned long *idx);
+
+/* Take the magazines' contents as they are (after threads). */
+void sm_mag_resync(struct sm_world *w);
 
 /* The test's cache for @c, or NULL. */
 struct sm_cache *sm_cache_of(struct sm_world *w, struct edu_cache *c);

@@ -889,6 +889,7 @@ static bool thr_run(struct thr_test *t)
 	ok = ok && !host_error() &&
 	     check(!host_kmemleak_count(), "kmemleak: objects registered");
 	/* The kmalloc classes are the world's: their counts are not. */
+	sm_mag_resync(&w);
 	for (k = 0; k < SM_NR_KMALLOC; k++) {
 		w.caches[k].allocs = 0;
 		edu_cache_stats_sum(w.caches[k].c, st);
