@@ -10,6 +10,10 @@
  *   kmalloc.c    the general size classes (edu_kmalloc/edu_kfree)
  *   slab_dev.c   ioctls and debugfs views
  *
+ * The first four are also compiled unchanged in user space, on buddy.c and
+ * pcp.c, for the host tests (selftests/host: slab_test, slab_fuzz); they
+ * take the kernel from mm_env.h only.
+ *
  * A slab is one buddy block of 2^order pages, allocated with EDU_AF_SLAB so
  * the buddy's map shows it as slab-owned.  Its bookkeeping (struct edu_slab)
  * is kmalloc()ed from the kernel's own slab allocator, so the block holds
