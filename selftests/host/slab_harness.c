@@ -1160,6 +1160,11 @@ static bool sm_check_cache(struct sm_cache *mc, struct sm_tally *t)
 				       cpu_to_node(cpu)))
 			return host_fail("%s: CPU %d: magazine of node %d",
 					 c->name, cpu, cc->nid);
+		/* Emptied slots are cleared: a stale copy hides leaks. */
+		for (i = cc->count; i < EDU_MAG_MAX; i++)
+			if (cc->objs[i])
+				return host_fail("%s: CPU %d: magazine slot %u stale",
+						 c->name, cpu, i);
 		for (i = 0; i < cc->count; i++) {
 			struct edu_slab *s = edu_slab_of(cc->objs[i]);
 
