@@ -256,7 +256,8 @@ static int edu_bench_thread_fn(void *arg)
 	if (p->workload == EDU_BENCH_PAGE_BULK ||
 	    p->workload == EDU_BENCH_SLAB_BULK ||
 	    p->workload == EDU_BENCH_SLAB_RANDOM) {
-		v = kvmalloc_array(p->batch, sizeof(*v), GFP_KERNEL);
+		v = kvmalloc_array(p->batch, sizeof(*v),
+				   GFP_KERNEL | __GFP_NOWARN);
 		if (!v) {
 			t->err = -ENOMEM;
 			kthread_complete_and_exit(&t->done, 0);

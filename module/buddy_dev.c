@@ -207,7 +207,9 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 		    b.alloc_pct > 100 || (b.alloc_flags & ~EDU_ALLOC_FLAGS) ||
 		    edu_uapi_node(b.node, &nid))
 			return -EINVAL;
-		live = kvmalloc_array(b.nr_ops, sizeof(*live), GFP_KERNEL);
+		/* Sized by the caller: fail quietly, with -ENOMEM. */
+		live = kvmalloc_array(b.nr_ops, sizeof(*live),
+				      GFP_KERNEL | __GFP_NOWARN);
 		if (!live)
 			return -ENOMEM;
 	} else if (b.seed || b.max_order || b.alloc_pct || b.node ||

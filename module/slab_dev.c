@@ -281,7 +281,9 @@ static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
 	    (b.op == EDU_OP_FREE && (b.cache_id || b.size)))
 		return -EINVAL;
 	uh = u64_to_user_ptr(b.handles);
-	handles = kvmalloc_array(b.nr, sizeof(*handles), GFP_KERNEL);
+	/* Sized by the caller: fail quietly, with -ENOMEM. */
+	handles = kvmalloc_array(b.nr, sizeof(*handles),
+				 GFP_KERNEL | __GFP_NOWARN);
 	if (!handles)
 		return -ENOMEM;
 	if (b.op == EDU_OP_FREE &&
