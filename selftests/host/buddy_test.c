@@ -962,10 +962,7 @@ static bool test_pcp_threads(void)
 static const char usage[] =
 	"usage: %s [-s seed] [-n steps] [-T threads] [-o ops] [test]...\n";
 
-static const struct {
-	const char *name;
-	bool (*fn)(void);
-} tests[] = {
+static const struct host_test tests[] = {
 	{ "setup", test_setup },
 	{ "setup_fail", test_setup_fail },
 	{ "split_merge", test_split_merge },
@@ -977,22 +974,8 @@ static const struct {
 	{ "pcp_threads", test_pcp_threads },
 };
 
-static bool wanted(const char *name, int argc, char **argv)
-{
-	int i;
-
-	if (optind >= argc)
-		return true;
-	for (i = optind; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned int i, nr = 0, failed = 0;
-	struct timespec t0, t1;
 	int c;
 
 	while ((c = getopt(argc, argv, "s:n:T:o:")) != -1) {
@@ -1016,23 +999,5 @@ int main(int argc, char **argv)
 	}
 	if (opt_threads < 1)
 		opt_threads = 1;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool ok;
-
-		if (!wanted(tests[i].name, argc, argv))
-			continue;
-		host_clear_error();
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ok = tests[i].fn() && !host_error();
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (host_error())
-			printf("# %s\n", host_error());
-		printf("%sok %u - %s (%.1f s)\n", ok ? "" : "not ", ++nr,
-		       tests[i].name, (t1.tv_sec - t0.tv_sec) +
-		       (t1.tv_nsec - t0.tv_nsec) / 1e9);
-		failed += !ok;
-	}
-	printf("# buddy_test: %u passed, %u failed\n", nr - failed, failed);
-	return failed ? 1 : 0;
+	return host_run_tests("buddy_test", tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -15,6 +15,8 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -888,4 +890,49 @@ bool host_release_all(struct host_world *w)
 			return false;
 	}
 	return host_pool_whole();
+}
+
+/* Is @name among the test names after the options (all when none)? */
+static bool host_test_wanted(const char *name, int argc, char **argv)
+{
+	int i;
+
+	if (optind >= argc)
+		return true;
+	for (i = optind; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * Run the wanted tests, one "ok N - name (time)" line each, the first
+ * failure message before a "not ok"; a summary line for make run to read.
+ * Returns the exit status.
+ */
+int host_run_tests(const char *prog, const struct host_test *tests,
+		   unsigned int nr, int argc, char **argv)
+{
+	unsigned int i, done = 0, failed = 0;
+	struct timespec t0, t1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < nr; i++) {
+		bool ok;
+
+		if (!host_test_wanted(tests[i].name, argc, argv))
+			continue;
+		host_clear_error();
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ok = tests[i].fn() && !host_error();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (host_error())
+			printf("# %s\n", host_error());
+		printf("%sok %u - %s (%.1f s)\n", ok ? "" : "not ", ++done,
+		       tests[i].name, (t1.tv_sec - t0.tv_sec) +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		failed += !ok;
+	}
+	printf("# %s: %u passed, %u failed\n", prog, done - failed, failed);
+	return failed ? 1 : 0;
 }

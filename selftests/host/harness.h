@@ -55,6 +55,15 @@ bool host_fail(const char *fmt, ...);
 const char *host_error(void);
 void host_clear_error(void);
 
+/* A test program's tests, and the runner both programs share. */
+struct host_test {
+	const char *name;
+	bool (*fn)(void);
+};
+
+int host_run_tests(const char *prog, const struct host_test *tests,
+		   unsigned int nr, int argc, char **argv);
+
 int host_pool_create(const struct model_cfg *cfg);
 void host_pool_destroy(void);
 void host_set_cpu(int cpu);

@@ -940,10 +940,7 @@ static bool test_threads_migrate(void)
 static const char usage[] =
 	"usage: %s [-s seed] [-n steps] [-T threads] [-o ops] [-v] [test]...\n";
 
-static const struct {
-	const char *name;
-	bool (*fn)(void);
-} tests[] = {
+static const struct host_test tests[] = {
 	{ "layout", test_layout },
 	{ "kmalloc", test_kmalloc },
 	{ "destroy_busy", test_destroy_busy },
@@ -961,22 +958,8 @@ static const struct {
 	{ "threads_migrate", test_threads_migrate },
 };
 
-static bool wanted(const char *name, int argc, char **argv)
-{
-	int i;
-
-	if (optind >= argc)
-		return true;
-	for (i = optind; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned int i, nr = 0, failed = 0;
-	struct timespec t0, t1;
 	int c;
 
 	while ((c = getopt(argc, argv, "s:n:T:o:v")) != -1) {
@@ -1003,23 +986,5 @@ int main(int argc, char **argv)
 	}
 	if (opt_threads < 1)
 		opt_threads = 1;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool ok;
-
-		if (!wanted(tests[i].name, argc, argv))
-			continue;
-		host_clear_error();
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ok = tests[i].fn() && !host_error();
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (host_error())
-			printf("# %s\n", host_error());
-		printf("%sok %u - %s (%.1f s)\n", ok ? "" : "not ", ++nr,
-		       tests[i].name, (t1.tv_sec - t0.tv_sec) +
-		       (t1.tv_nsec - t0.tv_nsec) / 1e9);
-		failed += !ok;
-	}
-	printf("# slab_test: %u passed, %u failed\n", nr - failed, failed);
-	return failed ? 1 : 0;
+	return host_run_tests("slab_test", tests, ARRAY_SIZE(tests), argc, argv);
 }
