@@ -29,35 +29,11 @@ static bool check(bool cond, const char *what)
 	return cond || host_fail("%s", what);
 }
 
-/* Two nodes: 0 with two chunks, 1 with one; 2 and 3 have no pool. */
-static void cfg_default(struct model_cfg *cfg)
-{
-	static const int dist[MAX_NUMNODES][MAX_NUMNODES] = {
-		{ 10, 20, 30, 25 },
-		{ 20, 10, 15, 40 },
-		{ 30, 15, 10, 20 },
-		{ 25, 40, 20, 10 },
-	};
-	int cpu;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->nr_cpus = EDU_NR_CPUS;
-	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++)
-		cfg->cpu_node[cpu] = cpu % 3;
-	memcpy(cfg->distance, dist, sizeof(dist));
-	cfg->chunks[0] = 2;
-	cfg->chunks[1] = 1;
-	cfg->wmark_min[0] = 48;
-	cfg->wmark_min[1] = 20;
-	cfg->batch = 8;
-	cfg->high = 24;
-}
-
 /* One pooled node of one chunk. */
 static void cfg_one(struct model_cfg *cfg, unsigned long min, int batch,
 		    int high)
 {
-	cfg_default(cfg);
+	host_cfg_default(cfg);
 	cfg->chunks[1] = 0;
 	cfg->chunks[0] = 1;
 	cfg->wmark_min[0] = min;
@@ -150,7 +126,7 @@ static bool test_setup(void)
 	int nid, i;
 	bool ok;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	memcpy(cfg.distance, dist, sizeof(dist));
 	cfg.chunks[2] = 1;
 	if (host_pool_create(&cfg))
@@ -184,7 +160,7 @@ static bool test_setup_fail(void)
 	int nth, ret, nid;
 	bool ok = true;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	for (nth = 1; ok; nth++) {
 		edu_fail_nth = nth;
 		ret = host_pool_create(&cfg);
@@ -329,7 +305,7 @@ static bool test_numa(void)
 	int nid;
 	bool ok;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	memcpy(cfg.distance, dist, sizeof(dist));
 	for (nid = 0; nid < 3; nid++) {
 		cfg.chunks[nid] = 1;
@@ -391,7 +367,7 @@ static bool test_pcp(void)
 	int i;
 	bool ok;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	cfg.wmark_min[0] = 0;
 	cfg.batch = 4;
 	cfg.high = 8;
@@ -544,7 +520,7 @@ static bool test_model_random(void)
 	unsigned long seed, step, r;
 	bool ok = true;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	for (seed = opt_seed; ok && seed < opt_seed + 4; seed++) {
 		struct host_op op;
 
@@ -864,7 +840,7 @@ static bool thr_run(struct thr_test *t)
 	int i, nid;
 	bool ok = true;
 
-	cfg_default(&cfg);
+	host_cfg_default(&cfg);
 	cfg.chunks[1] = 2;
 	for (i = 0; i < EDU_NR_CPUS; i++)
 		cfg.cpu_node[i] = i % 2;

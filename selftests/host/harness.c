@@ -936,3 +936,30 @@ int host_run_tests(const char *prog, const struct host_test *tests,
 	printf("# %s: %u passed, %u failed\n", prog, done - failed, failed);
 	return failed ? 1 : 0;
 }
+
+/*
+ * The usual world of the host tests: four nodes at uneven distances, CPUs
+ * spread over nodes 0-2; pools on node 0 (two chunks) and 1 (one chunk).
+ */
+void host_cfg_default(struct model_cfg *cfg)
+{
+	static const int dist[MAX_NUMNODES][MAX_NUMNODES] = {
+		{ 10, 20, 30, 25 },
+		{ 20, 10, 15, 40 },
+		{ 30, 15, 10, 20 },
+		{ 25, 40, 20, 10 },
+	};
+	int cpu;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nr_cpus = EDU_NR_CPUS;
+	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++)
+		cfg->cpu_node[cpu] = cpu % 3;
+	memcpy(cfg->distance, dist, sizeof(dist));
+	cfg->chunks[0] = 2;
+	cfg->chunks[1] = 1;
+	cfg->wmark_min[0] = 48;
+	cfg->wmark_min[1] = 20;
+	cfg->batch = 8;
+	cfg->high = 24;
+}

@@ -64,6 +64,7 @@ struct host_test {
 int host_run_tests(const char *prog, const struct host_test *tests,
 		   unsigned int nr, int argc, char **argv);
 
+void host_cfg_default(struct model_cfg *cfg);
 int host_pool_create(const struct model_cfg *cfg);
 void host_pool_destroy(void);
 void host_set_cpu(int cpu);

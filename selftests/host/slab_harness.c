@@ -265,25 +265,9 @@ bool sm_slow_lookup;
 
 void sm_cfg_default(struct model_cfg *cfg)
 {
-	static const int dist[MAX_NUMNODES][MAX_NUMNODES] = {
-		{ 10, 20, 30, 25 },
-		{ 20, 10, 15, 40 },
-		{ 30, 15, 10, 20 },
-		{ 25, 40, 20, 10 },
-	};
-	int cpu;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->nr_cpus = EDU_NR_CPUS;
-	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++)
-		cfg->cpu_node[cpu] = cpu % 3;	/* node 2: no pool */
-	memcpy(cfg->distance, dist, sizeof(dist));
-	cfg->chunks[0] = 2;
-	cfg->chunks[1] = 1;
+	host_cfg_default(cfg);
 	cfg->wmark_min[0] = 16;
 	cfg->wmark_min[1] = 16;
-	cfg->batch = 8;
-	cfg->high = 24;
 }
 
 static void sm_maps_free(void)
