@@ -16,7 +16,8 @@
 # Then, with the module gone, the kernel must have everything back (the
 # baseline is taken after one uncounted warm-up cycle):
 #   - no "still in use at unload" / "leaked" report from the module;
-#   - MemFree (after drop_caches) and the free pages of /proc/buddyinfo
+#   - MemFree (after drop_caches) and the free pages of /proc/buddyinfo,
+#     both with the pages on the kernel's per-CPU lists added back,
 #     within the tolerance of what they were before the first load:
 #     max(8 MiB, 1% of MemTotal).  A pool leaked once is pool_mb MiB per
 #     node; one page leaked per cycle over 100 cycles would be 400 KiB,
@@ -42,13 +43,13 @@ bin=${EDU_BIN:-$top/build/selftests}
 dbg=/sys/kernel/debug/edualloc
 . "$(dirname "$0")/edualloc_lib.sh"
 
-memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }
 
-# Free pages of the kernel's own buddy allocator, all nodes and zones.
+# Free pages of the kernel's own buddy allocator, all nodes and zones,
+# with those parked on its per-CPU lists (buddyinfo leaves them out).
 buddy_free_pages() {
-	awk '{ for (i = 5; i <= NF; i++) s += $i * 2 ^ (i - 5) }
-	     END { printf "%d\n", s }' /proc/buddyinfo
+	echo $(( $(awk '{ for (i = 5; i <= NF; i++) s += $i * 2 ^ (i - 5) }
+		END { printf "%d\n", s }' /proc/buddyinfo) + $(pcp_pages) ))
 }
 
 settle() {

@@ -19,10 +19,13 @@ ok() {
 # Free memory as the kernel's buddy allocator sees it: MemFree plus the
 # pages parked on its per-CPU lists, which MemFree does not count and which
 # would otherwise swamp the figure with noise of several MiB.
+pcp_pages() {
+	awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo
+}
+
 memfree_kb() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
-		$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo) *
-		$(getconf PAGESIZE) / 1024 ))
+		$(pcp_pages) * $(getconf PAGESIZE) / 1024 ))
 }
