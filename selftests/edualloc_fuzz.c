@@ -877,6 +877,8 @@ int main(int argc, char **argv)
 	__u64 seed;
 	int fd, e, ok;
 
+	/* The seed line must get out even if a call never returns. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	seed = env_or(argc > 1 ? argv[1] : NULL, "EDU_FUZZ_SEED",
 		      time(NULL) ^ getpid());
 	ncalls = env_or(argc > 2 ? argv[2] : NULL, "EDU_FUZZ_CALLS", 20000);
