@@ -9,6 +9,11 @@
  * be running module code once the ioctl returns.  Loops call cond_resched()
  * every EDU_BENCH_RESCHED ops and never disable preemption themselves.
  *
+ * A run can be long (2^24 iterations, 64 repeats, under KASAN and TCG: hours),
+ * so the caller waits killably: a fatal signal sets the run's stop flag,
+ * which every thread reads where it yields, and the ioctl then waits the
+ * short rest of the way, frees what is still in flight and fails with EINTR.
+ *
  * Only one benchmark runs at a time (edu_bench_lock): two at once would
  * measure each other.  A thread's results are written by that thread only
  * and read after its completion.
@@ -55,6 +60,7 @@ struct edu_bench_thread {
 	const struct edu_bench *p;
 	struct completion *start;
 	struct completion done;
+	bool *stop;		/* written by the ioctl, read by the thread */
 	struct edu_ring *ring;	/* cross-CPU: shared with the peer */
 	bool producer;
 	struct kmem_cache *kcache;	/* the kernel's, slab workloads */
@@ -122,6 +128,13 @@ static void edu_bench_free(struct edu_bench_thread *t, struct edu_unit *u)
 	}
 }
 
+/* Every EDU_BENCH_RESCHED ops: yield, and tell whether to give up. */
+static bool edu_bench_pause(struct edu_bench_thread *t)
+{
+	cond_resched();
+	return READ_ONCE(*t->stop);
+}
+
 static int edu_bench_repeat(struct edu_bench_thread *t)
 {
 	u64 i;
@@ -132,8 +145,9 @@ static int edu_bench_repeat(struct edu_bench_thread *t)
 		if (!edu_bench_alloc(t, &u))
 			return -ENOMEM;
 		edu_bench_free(t, &u);
-		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1)
-			cond_resched();
+		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1 &&
+		    edu_bench_pause(t))
+			return -EINTR;
 	}
 	t->ops = t->p->iterations;
 	return 0;
@@ -151,7 +165,8 @@ static int edu_bench_bulk(struct edu_bench_thread *t, struct edu_unit *v)
 		for (i = 0; i < n; i++)
 			edu_bench_free(t, &v[i]);
 		done += n;
-		cond_resched();
+		if (edu_bench_pause(t))
+			return -EINTR;
 	}
 	t->ops = done;
 	return 0;
@@ -165,13 +180,16 @@ nomem:
 static int edu_bench_random(struct edu_bench_thread *t, struct edu_unit *v)
 {
 	u64 live = 0, i;
+	int err = 0;
 	u32 r;
 
 	for (i = 0; i < t->p->iterations; i++) {
 		r = get_random_u32();
 		if (live < t->p->batch && (!live || (r & 1))) {
-			if (!edu_bench_alloc(t, &v[live]))
+			if (!edu_bench_alloc(t, &v[live])) {
+				err = -ENOMEM;
 				break;
+			}
 			live++;
 		} else {
 			u64 k = (r >> 1) % live;
@@ -179,24 +197,17 @@ static int edu_bench_random(struct edu_bench_thread *t, struct edu_unit *v)
 			edu_bench_free(t, &v[k]);
 			v[k] = v[--live];
 		}
-		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1)
-			cond_resched();
+		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1 &&
+		    edu_bench_pause(t)) {
+			err = -EINTR;
+			break;
+		}
 	}
 	while (live)
 		edu_bench_free(t, &v[--live]);
 	t->ops = i;
-	return i == t->p->iterations ? 0 : -ENOMEM;
+	return err;
 }
-
-/* Wait, politely, while @cond holds. */
-#define edu_bench_spin(cond, spins) do {				\
-	while (cond) {							\
-		if (++(spins) % EDU_BENCH_RESCHED == 0)			\
-			cond_resched();					\
-		else							\
-			cpu_relax();					\
-	}								\
-} while (0)
 
 static bool edu_ring_full(struct edu_ring *ring)
 {
@@ -204,6 +215,27 @@ static bool edu_ring_full(struct edu_ring *ring)
 	unsigned long tail = smp_load_acquire(&ring->tail);
 
 	return READ_ONCE(ring->head) - tail == EDU_RING_SIZE;
+}
+
+static bool edu_ring_empty(struct edu_ring *ring)
+{
+	/* Acquire: see the slot the producer published. */
+	return smp_load_acquire(&ring->head) == READ_ONCE(ring->tail);
+}
+
+/*
+ * Spin, politely, until the ring has room (producer) or an item (consumer).
+ * False if the run is being stopped.
+ */
+static bool edu_ring_wait(struct edu_bench_thread *t, u64 *spins)
+{
+	while (t->producer ? edu_ring_full(t->ring) : edu_ring_empty(t->ring)) {
+		if (++*spins % EDU_BENCH_RESCHED)
+			cpu_relax();
+		else if (edu_bench_pause(t))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -219,8 +251,9 @@ static int edu_bench_cross(struct edu_bench_thread *t)
 	int err = 0;
 
 	for (i = 0; i < t->p->iterations; i++) {
+		if (!edu_ring_wait(t, &spins))
+			goto stop;
 		if (t->producer) {
-			edu_bench_spin(edu_ring_full(ring), spins);
 			u = &ring->slot[ring->head % EDU_RING_SIZE];
 			if (!edu_bench_alloc(t, u)) {
 				memset(u, 0, sizeof(*u));
@@ -229,20 +262,40 @@ static int edu_bench_cross(struct edu_bench_thread *t)
 			/* Release: publish the slot with the new head. */
 			smp_store_release(&ring->head, ring->head + 1);
 		} else {
-			/* Acquire: see the slot the producer published. */
-			edu_bench_spin(smp_load_acquire(&ring->head) ==
-				       READ_ONCE(ring->tail), spins);
 			u = &ring->slot[ring->tail % EDU_RING_SIZE];
 			if (u->ptr || u->ref.node)
 				edu_bench_free(t, u);
 			/* Release: the slot may be reused after this. */
 			smp_store_release(&ring->tail, ring->tail + 1);
 		}
-		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1)
-			cond_resched();
+		if (i % EDU_BENCH_RESCHED == EDU_BENCH_RESCHED - 1 &&
+		    edu_bench_pause(t))
+			goto stop;
 	}
 	t->ops = t->p->iterations;
 	return err;
+stop:
+	/* What the producer sent and nobody took: edu_bench_once() frees. */
+	t->ops = i;
+	return -EINTR;
+}
+
+/* After a stopped cross-CPU run: free what is still in the rings. */
+static void edu_bench_drain_rings(struct edu_bench_thread *thr,
+				  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		struct edu_ring *ring = thr[i].ring;
+		struct edu_unit *u;
+
+		for (; ring->tail != ring->head; ring->tail++) {
+			u = &ring->slot[ring->tail % EDU_RING_SIZE];
+			if (u->ptr || u->ref.node)
+				edu_bench_free(&thr[i + 1], u);
+		}
+	}
 }
 
 static int edu_bench_thread_fn(void *arg)
@@ -310,6 +363,7 @@ static int edu_bench_once(struct edu_bench *p, const struct cpumask *cpus,
 	DECLARE_COMPLETION_ONSTACK(start);
 	u64 ops = 0, longest = 0, ps = 0, cycles = 0;
 	unsigned int i, n = 0, cpu;
+	bool stop = false;
 
 	/* Create every thread before any runs: a cross-CPU producer must
 	 * not start without its consumer.
@@ -318,6 +372,7 @@ static int edu_bench_once(struct edu_bench *p, const struct cpumask *cpus,
 		struct edu_bench_thread *t = &thr[n];
 
 		t->start = &start;
+		t->stop = &stop;
 		t->ops = 0;
 		t->err = 0;
 		init_completion(&t->done);
@@ -342,8 +397,18 @@ static int edu_bench_once(struct edu_bench *p, const struct cpumask *cpus,
 	for (i = 0; i < n; i++)
 		wake_up_process(tasks[i]);
 	complete_all(&start);
-	for (i = 0; i < n; i++)
-		wait_for_completion(&thr[i].done);
+	for (i = 0; i < n; i++) {
+		/* Killed: stop them all; each stops within a few ops. */
+		if (!stop && wait_for_completion_killable(&thr[i].done))
+			WRITE_ONCE(stop, true);
+		if (stop)
+			wait_for_completion(&thr[i].done);
+	}
+	if (stop) {
+		if (p->workload == EDU_BENCH_CROSS_CPU)
+			edu_bench_drain_rings(thr, n);
+		return -EINTR;
+	}
 
 	for (i = 0; i < n; i++) {
 		if (thr[i].err)

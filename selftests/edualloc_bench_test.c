@@ -3,12 +3,19 @@
  * The benchmark ioctl: bad parameters are refused with a clear errno, and a
  * short run of every workload on both implementations produces sane
  * figures.  No timing is asserted: speed claims come from `make bench`.
+ * A run that would take hours stops when its caller is killed, and gives
+ * back everything it held.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 
 #include <linux/edualloc.h>
 
@@ -177,6 +184,158 @@ TEST_F(bench, all_cpus_run)
 	ASSERT_EQ(0, run(self->fd, &b));
 	EXPECT_EQ(self->nr_cpus, b.nr_cpus);
 	EXPECT_GT(b.ops_per_sec, 0);
+}
+
+#define DBG_DIR	"/sys/kernel/debug/edualloc"
+
+/*
+ * Pages free in all of edualloc's pools once the slab caches are shrunk
+ * (per-CPU magazines flushed, empty slabs freed) and the per-CPU page
+ * lists drained: what a finished run must leave as it found it.
+ */
+static long settled_free_pages(int fd)
+{
+	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
+	struct edu_info info;
+	char path[512];
+	struct dirent *de;
+	long total = 0;
+	DIR *dir;
+
+	dir = opendir(DBG_DIR "/slab");
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		int sfd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), DBG_DIR "/slab/%s/shrink",
+			 de->d_name);
+		sfd = open(path, O_WRONLY);
+		if (sfd >= 0 && write(sfd, "1", 1) != 1)
+			total = -1;
+		if (sfd >= 0)
+			close(sfd);
+	}
+	closedir(dir);
+	if (total || ioctl(fd, EDU_IOC_PCP_DRAIN, &d) ||
+	    ioctl(fd, EDU_IOC_INFO, &info))
+		return -1;
+	for (__u64 n = 0; n < 64; n++) {
+		struct edu_node_stats st = { .node = n };
+
+		if (!(info.pool_nodes & (1ULL << n)))
+			continue;
+		if (ioctl(fd, EDU_IOC_NODE_STATS, &st))
+			return -1;
+		total += st.free_pages + st.pcp_pages;
+	}
+	return total;
+}
+
+/* How many of the benchmark's kthreads ("edu_bench/CPU") exist. */
+static int bench_threads(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	int n = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, "edu_bench/", 10))
+			n++;
+		fclose(f);
+	}
+	closedir(dir);
+	return n;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The longest run the ABI allows (hours here) of every workload, killed
+ * once its threads are seen running: the caller dies within seconds (a
+ * page run that ignored the signal took 12 s here, the others minutes), no
+ * thread stays behind, every page comes back, and the next run works.
+ */
+TEST_F_TIMEOUT(bench, killed_run_stops_and_frees, 180)
+{
+	long before, after;
+
+	before = settled_free_pages(self->fd);
+	if (before < 0)
+		SKIP(return, "no %s/slab (debugfs)", DBG_DIR);
+	for (__u64 w = 1; w < EDU_BENCH_NR; w++) {
+		__u64 cpus = w == EDU_BENCH_CROSS_CPU ? 3 : self->all_cpus;
+		struct edu_bench b;
+		double t0, t_kill;
+		int status = 0, seen = 0;
+		pid_t pid;
+
+		if (w == EDU_BENCH_CROSS_CPU && self->nr_cpus < 2)
+			continue;
+		b = good(w, EDU_BENCH_EDUALLOC, cpus);
+		b.iterations = EDU_BENCH_MAX_ITER;
+		b.repeats = EDU_BENCH_MAX_REPEATS;
+		if (b.batch)
+			b.batch = 512;
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(run(self->fd, &b));
+		/* Kill it once its threads run (or it ended: a failure). */
+		t0 = now();
+		while (now() - t0 < 20 && !waitpid(pid, &status, WNOHANG)) {
+			seen = bench_threads();
+			if (seen > 0)
+				break;
+			usleep(20000);
+		}
+		ASSERT_LT(0, seen) {
+			TH_LOG("workload %llu: no bench thread seen", w);
+			kill(pid, SIGKILL);
+		}
+		usleep(200000);
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		t_kill = now();
+		while (now() - t_kill < 10 && !waitpid(pid, &status, WNOHANG))
+			usleep(10000);
+		ASSERT_TRUE(WIFSIGNALED(status) &&
+			    WTERMSIG(status) == SIGKILL) {
+			TH_LOG("workload %llu: still running 10 s after SIGKILL",
+			       w);
+		}
+		TH_LOG("workload %llu: %d threads, gone %.2f s after SIGKILL",
+		       w, seen, now() - t_kill);
+		EXPECT_EQ(0, bench_threads());
+		after = settled_free_pages(self->fd);
+		EXPECT_EQ(before, after) TH_LOG("workload %llu", w);
+	}
+	/* The runs' lock was let go. */
+	{
+		struct edu_bench b = good(EDU_BENCH_PAGE_REPEAT,
+					  EDU_BENCH_EDUALLOC, 1);
+
+		EXPECT_EQ(0, run(self->fd, &b));
+	}
 }
 
 TEST_HARNESS_MAIN

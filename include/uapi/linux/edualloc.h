@@ -577,7 +577,9 @@ struct edu_kwalk {
  * released together; each runs @iterations operations per repetition.  The
  * same workload runs on edualloc or on the kernel's own allocator
  * (@impl), so the two can be compared side by side in one VM run.
- * An "op" is one allocation and its free.
+ * An "op" is one allocation and its free.  Only a fatal signal interrupts a
+ * run (within a few thousand ops): what it allocated is freed and the call
+ * fails with EINTR.
  */
 #define EDU_BENCH_PAGE_REPEAT	1	/* alloc+free of one block, order @size */
 #define EDU_BENCH_PAGE_BULK	2	/* @batch allocs, then @batch frees */
