@@ -30,10 +30,15 @@
  * kmalloc caches shrunk and the per-CPU lists drained, buddyinfo must be
  * what it was before.  Prints "# fuzz: N calls, seed S" and per-errno
  * counts.
+ *
+ * A call still running after EDU_FUZZ_CALL_TIMEOUT seconds (default 120)
+ * fails the run at once, printed with its arguments and the kernel stack
+ * it is in, rather than leaving the runner's timeout with nothing to go on.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,6 +115,24 @@ static unsigned int nr_bank;
 #define CANARY_BYTES	0x800000UL
 static unsigned char *canary;
 static bool shared_only;	/* EDU_FUZZ_SHARED_ONLY=1: no MAP_PRIVATE */
+
+/*
+ * The call in progress, for the watchdog thread.  The main thread fills it
+ * in, then publishes @seq (release); the watchdog reads @seq (acquire) and,
+ * only if the same call is still running, the rest.
+ */
+#define WD_WORDS	24
+static struct {
+	unsigned long seq;	/* call number; 0 between calls */
+	time_t start;		/* CLOCK_MONOTONIC seconds */
+	const char *what;	/* command name, or "mmap" */
+	unsigned long nr;	/* ioctl number; for mmap: length */
+	__u64 words[WD_WORDS];	/* the argument; for mmap: offset, prot, flags */
+	unsigned int nr_words;
+	const char *kind;	/* where the argument pointer points */
+} wd;
+static pid_t main_tid;
+static __u64 seed;
 
 static unsigned long errno_count[MAX_ERRNO + 1];
 static unsigned long touched;	/* bytes read from mappings: keeps the reads */
@@ -441,7 +464,10 @@ static void build_corrupt(void *p)
 	c->cache_id = rnd(2) ? 0 : any_handle();
 }
 
-/* Small valid runs only: a valid 2^24 x 64 benchmark would take hours. */
+/*
+ * Small valid runs only: a valid 2^24 x 64 benchmark would take hours under
+ * KASAN and TCG (the bench test checks that such a run stops when killed).
+ */
 static __u64 bench_count(__u64 max)
 {
 	switch (rnd(6)) {
@@ -467,6 +493,80 @@ static void build_bench(void *p)
 	b->repeats = bench_count(4);
 	b->size = rnd(2) ? rnd(EDU_NR_ORDERS) : 1 + rnd(5000);
 	b->batch = rnd(2) ? 0 : bench_count(EDU_BENCH_MAX_BATCH);
+}
+
+/*
+ * The damage below may turn the counts back into valid large ones (a 2^23
+ * iteration run once held a check-debug run for longer than its timeout):
+ * valid counts are made small again, invalid ones stay.
+ */
+static void bench_bound(struct edu_bench *b)
+{
+	if (b->iterations > 64 && b->iterations <= EDU_BENCH_MAX_ITER)
+		b->iterations = 1 + rnd(64);
+	if (b->repeats > 4 && b->repeats <= EDU_BENCH_MAX_REPEATS)
+		b->repeats = 1 + rnd(4);
+}
+
+/* ---------------------------------------------------------- watchdog -- */
+
+static time_t mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void wd_begin(const char *what, unsigned long nr, const void *words,
+		     size_t size, const char *kind)
+{
+	wd.what = what;
+	wd.nr = nr;
+	wd.nr_words = size / 8 < WD_WORDS ? size / 8 : WD_WORDS;
+	memcpy(wd.words, words, wd.nr_words * 8);
+	wd.kind = kind;
+	wd.start = mono_seconds();
+	__atomic_store_n(&wd.seq, calls + 1, __ATOMIC_RELEASE);
+}
+
+static void wd_end(void)
+{
+	__atomic_store_n(&wd.seq, 0, __ATOMIC_RELEASE);
+}
+
+static void *wd_thread_fn(void *arg)
+{
+	long timeout = (long)arg;
+	char path[64], line[256];
+	unsigned long seq;
+	unsigned int i;
+	FILE *f;
+
+	for (;;) {
+		sleep(1);
+		seq = __atomic_load_n(&wd.seq, __ATOMIC_ACQUIRE);
+		if (!seq || mono_seconds() - wd.start < timeout)
+			continue;
+		printf("# call %lu (%s %#lx, argument %s) still running after %ld s\n",
+		       seq, wd.what, wd.nr, wd.kind, timeout);
+		for (i = 0; i < wd.nr_words; i++)
+			printf("#   word %2u: %#llx\n", i,
+			       (unsigned long long)wd.words[i]);
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
+			 main_tid);
+		f = fopen(path, "r");
+		printf("# kernel stack of the call:\n");
+		while (f && fgets(line, sizeof(line), f))
+			printf("#   %s", line);
+		if (f)
+			fclose(f);
+		printf("Bail out! a call did not return (EDU_FUZZ_SEED=%llu)\n",
+		       (unsigned long long)seed);
+		fflush(stdout);
+		_exit(KSFT_FAIL);
+	}
+	return NULL;
 }
 
 #define CMD(c, type, fn, n)						\
@@ -644,9 +744,13 @@ static void fuzz_ioctl(int fd)
 			res_dirty = true;
 	if (!rnd(8))
 		nr = mutate_cmd(nr, c->size);
+	if (nr == EDU_IOC_BENCH)
+		bench_bound((struct edu_bench *)arg);
 
 	p = place(kind, arg, c->size);
+	wd_begin(c->name, nr, arg, c->size, ptr_names[kind]);
 	err = ioctl(fd, nr, p) ? errno : 0;
+	wd_end();
 	calls++;
 	count_errno(err);
 
@@ -709,12 +813,19 @@ static void fuzz_mmap(int fd)
 		len = rnd(2) ? len : 0;
 	flags = rnd(4) || shared_only ? MAP_SHARED : MAP_PRIVATE;
 	prot = prots[rnd(ARRAY_SIZE(prots))];
+	{
+		__u64 w[3] = { off, prot, flags };
+
+		wd_begin("mmap", len, w, sizeof(w), "length");
+	}
 	m = mmap(NULL, len, prot, flags, fd, off);
 	mmaps++;
 	calls++;
 	count_errno(m == MAP_FAILED ? errno : 0);
-	if (m == MAP_FAILED)
+	if (m == MAP_FAILED) {
+		wd_end();
 		return;
+	}
 	/* Touch it where we may (a private write copies); split it. */
 	if (prot & PROT_READ)
 		touched += m[len - 1];
@@ -723,6 +834,7 @@ static void fuzz_mmap(int fd)
 	if (len > (size_t)page_size && rnd(2))
 		munmap(m + page_size, page_size);
 	munmap(m, len);
+	wd_end();
 }
 
 /* ----------------------------------------------------------- checks -- */
@@ -874,7 +986,8 @@ int main(int argc, char **argv)
 	static char bi0[16384], bi1[16384];
 	struct timespec t0, t1;
 	unsigned long ncalls, i;
-	__u64 seed;
+	pthread_t wd_thread;
+	long timeout;
 	int fd, e, ok;
 
 	/* The seed line must get out even if a call never returns. */
@@ -882,6 +995,7 @@ int main(int argc, char **argv)
 	seed = env_or(argc > 1 ? argv[1] : NULL, "EDU_FUZZ_SEED",
 		      time(NULL) ^ getpid());
 	ncalls = env_or(argc > 2 ? argv[2] : NULL, "EDU_FUZZ_CALLS", 20000);
+	timeout = env_or(NULL, "EDU_FUZZ_CALL_TIMEOUT", 120);
 	rng = seed ?: 1;
 	shared_only = getenv("EDU_FUZZ_SHARED_ONLY") &&
 		      !strcmp(getenv("EDU_FUZZ_SHARED_ONLY"), "1");
@@ -908,6 +1022,10 @@ int main(int argc, char **argv)
 		       (unsigned long long)seed, ncalls,
 		       (unsigned long long)seed);
 
+	main_tid = syscall(SYS_gettid);
+	errno = pthread_create(&wd_thread, NULL, wd_thread_fn, (void *)timeout);
+	if (errno)
+		ksft_exit_fail_msg("watchdog thread: %s\n", strerror(errno));
 	for (i = 0; i < NR_FDS; i++)
 		fds[i] = open(DEV_PATH, O_RDWR | O_CLOEXEC);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
