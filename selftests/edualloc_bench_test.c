@@ -20,6 +20,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 
 FIXTURE(bench) {
 	int fd;
@@ -186,8 +187,6 @@ TEST_F(bench, all_cpus_run)
 	EXPECT_GT(b.ops_per_sec, 0);
 }
 
-#define DBG_DIR	"/sys/kernel/debug/edualloc"
-
 /*
  * Pages free in all of edualloc's pools once the slab caches are shrunk
  * (per-CPU magazines flushed, empty slabs freed) and the per-CPU page
@@ -197,29 +196,9 @@ static long settled_free_pages(int fd)
 {
 	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
 	struct edu_info info;
-	char path[512];
-	struct dirent *de;
 	long total = 0;
-	DIR *dir;
 
-	dir = opendir(DBG_DIR "/slab");
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		int sfd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), DBG_DIR "/slab/%s/shrink",
-			 de->d_name);
-		sfd = open(path, O_WRONLY);
-		if (sfd >= 0 && write(sfd, "1", 1) != 1)
-			total = -1;
-		if (sfd >= 0)
-			close(sfd);
-	}
-	closedir(dir);
-	if (total || ioctl(fd, EDU_IOC_PCP_DRAIN, &d) ||
+	if (edu_shrink_caches() || ioctl(fd, EDU_IOC_PCP_DRAIN, &d) ||
 	    ioctl(fd, EDU_IOC_INFO, &info))
 		return -1;
 	for (__u64 n = 0; n < 64; n++) {
@@ -282,7 +261,7 @@ TEST_F_TIMEOUT(bench, killed_run_stops_and_frees, 180)
 
 	before = settled_free_pages(self->fd);
 	if (before < 0)
-		SKIP(return, "no %s/slab (debugfs)", DBG_DIR);
+		SKIP(return, "no %s/slab (debugfs)", EDU_DBG_DIR);
 	for (__u64 w = 1; w < EDU_BENCH_NR; w++) {
 		__u64 cpus = w == EDU_BENCH_CROSS_CPU ? 3 : self->all_cpus;
 		struct edu_bench b;

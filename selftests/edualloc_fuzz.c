@@ -35,7 +35,6 @@
  * fails the run at once, printed with its arguments and the kernel stack
  * it is in, rather than leaving the runner's timeout with nothing to go on.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -54,6 +53,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest.h"
+#include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
 #define DBG_DIR		"/sys/kernel/debug/edualloc"
@@ -861,29 +861,10 @@ static int read_text(const char *path, char *buf, size_t size)
 static int settle(int fd, char *buddyinfo, size_t size)
 {
 	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
 
-	dir = opendir(DBG_DIR "/slab");
-	if (dir) {
-		while ((de = readdir(dir))) {
-			int sfd;
-
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), DBG_DIR "/slab/%s/shrink",
-				 de->d_name);
-			sfd = open(path, O_WRONLY | O_CLOEXEC);
-			if (sfd < 0)
-				continue;
-			if (write(sfd, "1", 1) != 1)
-				ksft_print_msg("%s: %s\n", path,
-					       strerror(errno));
-			close(sfd);
-		}
-		closedir(dir);
-	}
+	if (edu_shrink_caches() && errno != ENOENT)
+		ksft_print_msg("shrinking the slab caches: %s\n",
+			       strerror(errno));
 	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d))
 		return -1;
 	return read_text(DBG_DIR "/buddyinfo", buddyinfo, size) > 0 ? 0 : -1;
