@@ -56,7 +56,6 @@
 #include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 #define MAX_NODES	64
 #define NR_FDS		3
 #define BANK_MAX	512
@@ -867,7 +866,7 @@ static int settle(int fd, char *buddyinfo, size_t size)
 			       strerror(errno));
 	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d))
 		return -1;
-	return read_text(DBG_DIR "/buddyinfo", buddyinfo, size) > 0 ? 0 : -1;
+	return read_text(EDU_DBG_DIR "/buddyinfo", buddyinfo, size) > 0 ? 0 : -1;
 }
 
 /*
@@ -987,7 +986,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		ksft_exit_skip(DEV_PATH ": %s (module not loaded?)\n",
 			       strerror(errno));
-	if (access(DBG_DIR "/buddyinfo", R_OK))
+	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (ioctl(fd, EDU_IOC_INFO, &info))
 		ksft_exit_fail_msg("EDU_IOC_INFO: %s\n", strerror(errno));
@@ -997,7 +996,7 @@ int main(int argc, char **argv)
 	if (setup_memory())
 		ksft_exit_fail_msg("memory setup: %s\n", strerror(errno));
 	if (settle(fd, bi0, sizeof(bi0)))
-		ksft_exit_skip("no " DBG_DIR "/buddyinfo\n");
+		ksft_exit_skip("no " EDU_DBG_DIR "/buddyinfo\n");
 	ksft_set_plan(6);
 	ksft_print_msg("fuzz: seed %llu, %lu calls (EDU_FUZZ_SEED=%llu to replay)\n",
 		       (unsigned long long)seed, ncalls,
