@@ -194,12 +194,10 @@ TEST_F(bench, all_cpus_run)
  */
 static long settled_free_pages(int fd)
 {
-	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
 	struct edu_info info;
 	long total = 0;
 
-	if (edu_shrink_caches() || ioctl(fd, EDU_IOC_PCP_DRAIN, &d) ||
-	    ioctl(fd, EDU_IOC_INFO, &info))
+	if (edu_settle(fd) || ioctl(fd, EDU_IOC_INFO, &info))
 		return -1;
 	for (__u64 n = 0; n < 64; n++) {
 		struct edu_node_stats st = { .node = n };

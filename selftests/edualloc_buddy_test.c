@@ -52,10 +52,10 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 #pragma GCC diagnostic pop
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 #define NODE_DIR	"/sys/devices/system/node"
 #define MAX_NODES	64		/* edu_info.pool_nodes is a u64 mask */
 #define NR_ORDERS	EDU_NR_ORDERS
@@ -121,37 +121,13 @@ static int ioctl_errno(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? errno : 0;
 }
 
-static ssize_t read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return len;
-}
-
 /* Write one command to the debugfs control file: 0 or -errno. */
 static int ctl_write(const char *cmd)
 {
 	ssize_t n;
 	int fd, err = 0;
 
-	fd = open(DBG_DIR "/control", O_WRONLY | O_CLOEXEC);
+	fd = open(EDU_DBG_DIR "/control", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, cmd, strlen(cmd));
@@ -171,7 +147,7 @@ static int read_list(const char *path, bool *set, int max)
 	long a, b;
 
 	memset(set, 0, max * sizeof(*set));
-	if (read_text(path, buf, sizeof(buf)) < 0)
+	if (edu_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (p = buf; *p && *p != '\n';) {
 		a = strtol(p, &end, 10);
@@ -210,7 +186,7 @@ static int read_buddyinfo(struct binfo *bi)
 	int node, n;
 
 	memset(bi, 0, sizeof(*bi));
-	if (read_text(DBG_DIR "/buddyinfo", buf, sizeof(buf)) < 0)
+	if (edu_read_text(EDU_DBG_DIR "/buddyinfo", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -261,7 +237,7 @@ static void print_buddyinfo(const char *title)
 	char buf[16384], *line, *save = NULL;
 
 	ksft_print_msg("%s\n", title);
-	if (read_text(DBG_DIR "/buddyinfo", buf, sizeof(buf)) < 0)
+	if (edu_read_text(EDU_DBG_DIR "/buddyinfo", buf, sizeof(buf)) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -355,8 +331,8 @@ static int load_memblks(void)
 		return 0;
 	if (nr_zspans)
 		return 0;
-	if (read_text("/sys/devices/system/memory/block_size_bytes", buf,
-		      sizeof(buf)) <= 0)
+	if (edu_read_text("/sys/devices/system/memory/block_size_bytes", buf,
+			  sizeof(buf)) <= 0)
 		return load_zspans();
 	memblk_pages = strtoul(buf, NULL, 16) / page_size;
 	if (!memblk_pages)
@@ -746,7 +722,7 @@ static int read_pcp(struct pcp_row *rows, int max)
 	buf = malloc(1 << 20);
 	if (!buf)
 		return -1;
-	if (read_text(DBG_DIR "/pcp", buf, 1 << 20) < 0) {
+	if (edu_read_text(EDU_DBG_DIR "/pcp", buf, 1 << 20) < 0) {
 		free(buf);
 		return -1;
 	}
@@ -829,11 +805,11 @@ FIXTURE_SETUP(buddy)
 	ASSERT_EQ((__u64)page_size, self->info.page_size);
 	ASSERT_NE(0U, self->info.pool_nodes);
 
-	if (access(DBG_DIR "/buddyinfo", R_OK))
+	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (access(DBG_DIR "/buddyinfo", R_OK)) {
+	if (access(EDU_DBG_DIR "/buddyinfo", R_OK)) {
 		self->skip = 1;
-		SKIP(return, "no %s/buddyinfo (debugfs)", DBG_DIR);
+		SKIP(return, "no %s/buddyinfo (debugfs)", EDU_DBG_DIR);
 	}
 	ASSERT_EQ(0, load_memblks())
 		TH_LOG("cannot read the memory blocks of %s", NODE_DIR);
@@ -1422,7 +1398,7 @@ static int nearest_other(struct _test_data_buddy *self, int from)
 	snprintf(path, sizeof(path), NODE_DIR "/node%d/distance", from);
 	for (i = 0; i < MAX_NODES; i++)
 		dist[i] = 1000;
-	if (read_text(path, buf, sizeof(buf)) > 0) {
+	if (edu_read_text(path, buf, sizeof(buf)) > 0) {
 		/* One distance per online node, in node order. */
 		bool online[MAX_NODES];
 
@@ -1522,8 +1498,8 @@ static int read_wmarks(int node, unsigned long *w, char *state, size_t size)
 	char path[128], buf[1024], *line, *save = NULL;
 	int i, found = 0;
 
-	snprintf(path, sizeof(path), DBG_DIR "/node%d/watermarks", node);
-	if (read_text(path, buf, sizeof(buf)) < 0)
+	snprintf(path, sizeof(path), EDU_DBG_DIR "/node%d/watermarks", node);
+	if (edu_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	state[0] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line;
@@ -2461,7 +2437,7 @@ static void print_fragmentation(void)
 {
 	char buf[8192], *line, *save = NULL;
 
-	if (read_text(DBG_DIR "/fragmentation", buf, sizeof(buf)) < 0)
+	if (edu_read_text(EDU_DBG_DIR "/fragmentation", buf, sizeof(buf)) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -3038,7 +3014,7 @@ static int read_control(struct ctl_entry *e, int max)
 	char buf[65536], *line, *save = NULL;
 	int n = 0;
 
-	if (read_text(DBG_DIR "/control", buf, sizeof(buf)) < 0)
+	if (edu_read_text(EDU_DBG_DIR "/control", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -3065,7 +3041,7 @@ TEST_F(buddy, control_file)
 
 	if (self->skip)
 		return;
-	fd = open(DBG_DIR "/control", O_RDWR);
+	fd = open(EDU_DBG_DIR "/control", O_RDWR);
 	if (fd < 0)
 		SKIP(return, "control: %s (kernel lockdown?)", strerror(errno));
 	close(fd);

@@ -17,6 +17,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 
 #define RATE_PATH	"/sys/module/edualloc/parameters/fault_rate"
 #define BUDDYINFO	"/sys/kernel/debug/edualloc/buddyinfo"
@@ -31,18 +32,6 @@ static int set_rate(int rate)
 	return fclose(f);
 }
 
-static void read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-}
-
 /*
  * Give back everything parked: the slab caches' magazines and empty slabs
  * (the kmalloc classes keep a few slabs otherwise), then the per-CPU page
@@ -50,16 +39,10 @@ static void read_file(const char *path, char *buf, size_t len)
  */
 static void drain_all(void)
 {
-	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
-	FILE *p = popen("for f in /sys/kernel/debug/edualloc/slab/*/shrink; "
-			"do echo 1 > $f; done 2>/dev/null", "r");
-	int fd;
+	int fd = open("/dev/edualloc", O_RDWR);
 
-	if (p)
-		pclose(p);
-	fd = open("/dev/edualloc", O_RDWR);
 	if (fd >= 0) {
-		ioctl(fd, EDU_IOC_PCP_DRAIN, &d);
+		edu_settle(fd);
 		close(fd);
 	}
 }
@@ -75,7 +58,7 @@ FIXTURE_SETUP(fault)
 	if (access(RATE_PATH, W_OK))
 		SKIP(return, "no fault_rate parameter");
 	drain_all();
-	read_file(BUDDYINFO, self->before, sizeof(self->before));
+	edu_read_text(BUDDYINFO, self->before, sizeof(self->before));
 }
 
 FIXTURE_TEARDOWN(fault)
@@ -160,7 +143,7 @@ TEST_F(fault, ioctls_fail_cleanly_and_nothing_leaks)
 
 	ASSERT_EQ(0, set_rate(0));
 	drain_all();
-	read_file(BUDDYINFO, after, sizeof(after));
+	edu_read_text(BUDDYINFO, after, sizeof(after));
 	EXPECT_STREQ(self->before, after);
 }
 

@@ -838,35 +838,12 @@ static void fuzz_mmap(int fd)
 
 /* ----------------------------------------------------------- checks -- */
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return len;
-}
-
 /* Shrink every slab cache, drain the lists, read buddyinfo. */
 static int settle(int fd, char *buddyinfo, size_t size)
 {
-	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
-
-	if (edu_shrink_caches() && errno != ENOENT)
-		ksft_print_msg("shrinking the slab caches: %s\n",
-			       strerror(errno));
-	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d))
+	if (edu_settle(fd) && errno != ENOENT)
 		return -1;
-	return read_text(EDU_DBG_DIR "/buddyinfo", buddyinfo, size) > 0 ? 0 : -1;
+	return edu_read_text(EDU_DBG_DIR "/buddyinfo", buddyinfo, size) > 0 ? 0 : -1;
 }
 
 /*

@@ -34,34 +34,18 @@
 #include <linux/edualloc.h>
 
 #include "kselftest.h"
+#include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 #define SEC_DIR		"/sys/kernel/security"
 #define LOCKDOWN	SEC_DIR "/lockdown"
-
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	return n;
-}
 
 /* The bracketed word of /sys/kernel/security/lockdown. */
 static const char *lockdown_level(char *buf, size_t size)
 {
 	char *a, *b;
 
-	if (read_text(LOCKDOWN, buf, size) <= 0)
+	if (edu_read_text(LOCKDOWN, buf, size) <= 0)
 		return NULL;
 	a = strchr(buf, '[');
 	b = a ? strchr(a, ']') : NULL;
@@ -143,7 +127,7 @@ int main(void)
 		ksft_exit_skip("irreversible: test VM or EDU_ALLOW_LOCKDOWN=1 only\n");
 	if (access(LOCKDOWN, F_OK))
 		mount("securityfs", SEC_DIR, "securityfs", 0, NULL);
-	if (access(DBG_DIR, F_OK))
+	if (access(EDU_DBG_DIR, F_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	level = lockdown_level(buf, sizeof(buf));
 	if (!level)
@@ -152,7 +136,7 @@ int main(void)
 	ksft_print_msg("lockdown was [%s]\n", level);
 
 	/* Before: control opens for writing. */
-	ret = open_errno(DBG_DIR "/control", O_WRONLY);
+	ret = open_errno(EDU_DBG_DIR "/control", O_WRONLY);
 	ksft_test_result(!strcmp(level, "none") ? ret == 0 : ret == EPERM,
 			 "control_before_lockdown (%s)\n",
 			 ret ? strerror(ret) : "opens");
@@ -168,20 +152,20 @@ int main(void)
 	ksft_print_msg("lockdown now [%s]\n", level ?: "?");
 	ksft_test_result(level && strcmp(level, "none"), "lockdown_raised\n");
 
-	ret = open_errno(DBG_DIR "/control", O_WRONLY);
+	ret = open_errno(EDU_DBG_DIR "/control", O_WRONLY);
 	ret = ret ?: -1;
 	if (ret == EPERM)
-		ret = open_errno(DBG_DIR "/slab/control", O_WRONLY) ?: -1;
+		ret = open_errno(EDU_DBG_DIR "/slab/control", O_WRONLY) ?: -1;
 	if (ret == EPERM)	/* 0600: refused for reading too */
-		ret = open_errno(DBG_DIR "/control", O_RDONLY) ?: -1;
+		ret = open_errno(EDU_DBG_DIR "/control", O_RDONLY) ?: -1;
 	ksft_test_result(ret == EPERM, "control_files_refused (%s)\n",
 			 ret > 0 ? strerror(ret) : "opened");
 
-	ret = read_text(DBG_DIR "/buddyinfo", buf, sizeof(buf));
+	ret = edu_read_text(EDU_DBG_DIR "/buddyinfo", buf, sizeof(buf));
 	if (ret > 0)
-		ret = read_text(DBG_DIR "/info", buf, sizeof(buf));
+		ret = edu_read_text(EDU_DBG_DIR "/info", buf, sizeof(buf));
 	if (ret > 0)
-		ret = read_text(DBG_DIR "/slabinfo", buf, sizeof(buf));
+		ret = edu_read_text(EDU_DBG_DIR "/slabinfo", buf, sizeof(buf));
 	ksft_test_result(ret > 0, "read_only_views_read (%s)\n",
 			 ret > 0 ? "ok" : strerror(-ret));
 

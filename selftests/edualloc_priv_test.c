@@ -43,10 +43,10 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 #pragma GCC diagnostic pop
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 #define NOBODY		65534
 #define MAX_FILES	512
 
@@ -309,7 +309,7 @@ static int nobody_debugfs_child(int unused)
 
 	if (become_nobody())
 		return 10;
-	if (opendir(DBG_DIR) || errno != EACCES)
+	if (opendir(EDU_DBG_DIR) || errno != EACCES)
 		return 11;
 	for (i = 0; i < nr_dbg_files; i++) {
 		if (!access(dbg_files[i], R_OK) || !access(dbg_files[i], W_OK))
@@ -450,12 +450,12 @@ TEST_F(priv, debugfs_root_only)
 	struct stat st;
 	int i, ret;
 
-	if (access(DBG_DIR, F_OK))
+	if (access(EDU_DBG_DIR, F_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (access(DBG_DIR, F_OK))
-		SKIP(return, "no " DBG_DIR);
+	if (access(EDU_DBG_DIR, F_OK))
+		SKIP(return, "no " EDU_DBG_DIR);
 	nr_dbg_files = 0;
-	list_tree(DBG_DIR);
+	list_tree(EDU_DBG_DIR);
 	ASSERT_LT(0, nr_dbg_files);
 	for (i = 0; i < nr_dbg_files; i++) {
 		ASSERT_EQ(0, lstat(dbg_files[i], &st));

@@ -32,9 +32,9 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 
 /* ------------------------------------------------------------ helpers -- */
 
@@ -45,9 +45,9 @@ static int edu_open(void)
 
 static bool debugfs_ready(void)
 {
-	if (access(DBG_DIR "/slabinfo", R_OK))
+	if (access(EDU_DBG_DIR "/slabinfo", R_OK))
 		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	return access(DBG_DIR "/slabinfo", R_OK) == 0;
+	return access(EDU_DBG_DIR "/slabinfo", R_OK) == 0;
 }
 
 static int cache_create(int fd, const char *name, __u64 size, __u64 align,
@@ -126,20 +126,6 @@ static int corrupt(int fd, __u64 h, __u64 kind, __u64 cache)
 	return ioctl(fd, EDU_IOC_OBJ_CORRUPT, &a) ? -errno : 0;
 }
 
-static ssize_t read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf + total, len - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	buf[total] = 0;
-	return n < 0 ? -1 : total;
-}
-
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -160,12 +146,12 @@ static int cache_dir(const char *name, char *dir, size_t len)
 	int ret = -1;
 
 	/* The size classes are called by name; other caches name-id. */
-	snprintf(pat, sizeof(pat), DBG_DIR "/slab/%s", name);
+	snprintf(pat, sizeof(pat), EDU_DBG_DIR "/slab/%s", name);
 	if (!access(pat, F_OK)) {
 		snprintf(dir, len, "%s", pat);
 		return 0;
 	}
-	snprintf(pat, sizeof(pat), DBG_DIR "/slab/%s-*", name);
+	snprintf(pat, sizeof(pat), EDU_DBG_DIR "/slab/%s-*", name);
 	if (glob(pat, 0, NULL, &g))
 		return -1;
 	if (g.gl_pathc == 1) {
@@ -185,7 +171,7 @@ static long cache_stat(const char *name, const char *key)
 	if (cache_dir(name, dir, sizeof(dir)))
 		return -1;
 	snprintf(path, sizeof(path), "%s/stats", dir);
-	if (read_text(path, buf, sizeof(buf)) < 0)
+	if (edu_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (!strncmp(p, key, klen) && p[klen] == ' ')
@@ -378,7 +364,7 @@ TEST_F_TIMEOUT(slab, fill_drain_returns_slabs, 120)
 
 	fd = self->fd;
 	ASSERT_NE(NULL, h);
-	ASSERT_LT(0, read_text(DBG_DIR "/buddyinfo", bi0, sizeof(bi0)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/buddyinfo", bi0, sizeof(bi0)));
 	ASSERT_EQ(0, cache_create(fd, "t_fill", 512, 0, 0, &cc));
 	ASSERT_EQ(0, obj_batch(fd, EDU_OP_ALLOC, cc.cache_id, 0, h, NR,
 			       &done));
@@ -386,7 +372,7 @@ TEST_F_TIMEOUT(slab, fill_drain_returns_slabs, 120)
 	slabs = cache_stat("t_fill", "slabs");
 	EXPECT_GE(slabs, NR / cc.objs_per_slab);
 	EXPECT_EQ(slabs, cache_stat("t_fill", "slab_new"));
-	ASSERT_LT(0, read_text(DBG_DIR "/buddyinfo", bi1, sizeof(bi1)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/buddyinfo", bi1, sizeof(bi1)));
 	EXPECT_NE(0, strcmp(bi0, bi1));
 	EXPECT_EQ(NR, cache_stat("t_fill", "objects_inuse") -
 		      cache_stat("t_fill", "objects_cpu_cached"));
@@ -402,7 +388,7 @@ TEST_F_TIMEOUT(slab, fill_drain_returns_slabs, 120)
 	EXPECT_EQ(slabs, cache_stat("t_fill", "slab_free"));
 	EXPECT_EQ(0, cache_stat("t_fill", "objects_inuse"));
 	ASSERT_EQ(0, cache_destroy(fd, cc.cache_id));
-	ASSERT_LT(0, read_text(DBG_DIR "/buddyinfo", bi2, sizeof(bi2)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/buddyinfo", bi2, sizeof(bi2)));
 	EXPECT_STREQ(bi0, bi2);
 	free(h);
 }
@@ -425,7 +411,7 @@ TEST_F_TIMEOUT(slab, destroy_busy_and_slabinfo, 120)
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, obj_alloc(fd, cc.cache_id, 0, &h[i]));
 	EXPECT_EQ(-EBUSY, cache_destroy(fd, cc.cache_id));
-	ASSERT_LT(0, read_text(DBG_DIR "/slabinfo", buf, sizeof(buf)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/slabinfo", buf, sizeof(buf)));
 	EXPECT_EQ(0, strncmp(buf, slabinfo_head[0], strlen(slabinfo_head[0])));
 	EXPECT_EQ(0, strncmp(buf + strlen(slabinfo_head[0]), slabinfo_head[1],
 			     strlen(slabinfo_head[1])));
@@ -694,7 +680,7 @@ TEST_F_TIMEOUT(slab, bad_input_changes_nothing, 120)
 	ASSERT_EQ(0, cache_create(fd, "t_bad", 100, 0, EDU_CACHE_DEBUG, &cc));
 	ASSERT_EQ(0, obj_alloc(fd, cc.cache_id, 0, &h));
 	ASSERT_EQ(0, obj_alloc(fd2, 0, 32, &fh));
-	ASSERT_LT(0, read_text(DBG_DIR "/slabinfo", si0, sizeof(si0)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/slabinfo", si0, sizeof(si0)));
 
 	/* Cache creation. */
 	EXPECT_EQ(-EINVAL, cache_create(fd, "t_bad0", 0, 0, 0, NULL));
@@ -780,7 +766,7 @@ TEST_F_TIMEOUT(slab, bad_input_changes_nothing, 120)
 	EXPECT_EQ(-1, ioctl(fd, EDU_IOC_CACHE_DESTROY, &ha));
 	EXPECT_EQ(EINVAL, errno);
 
-	ASSERT_LT(0, read_text(DBG_DIR "/slabinfo", si1, sizeof(si1)));
+	ASSERT_LT(0, edu_read_text(EDU_DBG_DIR "/slabinfo", si1, sizeof(si1)));
 	EXPECT_STREQ(si0, si1);
 	EXPECT_EQ(0, cache_stat("t_bad", "error_redzone"));
 

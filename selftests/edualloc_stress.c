@@ -53,9 +53,9 @@
 #include <linux/edualloc.h>
 
 #include "kselftest.h"
+#include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
-#define DBG_DIR		"/sys/kernel/debug/edualloc"
 #define MAX_NODES	64
 #define NR_SLOTS	3	/* shared open files, reopened now and then */
 #define POOL_MAX	256	/* handles parked per slot and kind */
@@ -897,7 +897,7 @@ static void worker_step(enum role role, __u64 *rng)
 		return;
 	}
 	if (role == ROLE_DEBUGFS) {
-		cat_tree(DBG_DIR, !rnd(rng, 4));
+		cat_tree(EDU_DBG_DIR, !rnd(rng, 4));
 		return;
 	}
 	s = &slots[rnd(rng, NR_SLOTS)];
@@ -1000,24 +1000,6 @@ struct binfo {
 	unsigned long cnt[MAX_NODES][EDU_NR_ORDERS];
 };
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return len;
-}
-
 static int read_buddyinfo(struct binfo *bi)
 {
 	char buf[16384], zone[16], *line, *save = NULL;
@@ -1025,7 +1007,7 @@ static int read_buddyinfo(struct binfo *bi)
 	int node;
 
 	memset(bi, 0, sizeof(*bi));
-	if (read_text(DBG_DIR "/buddyinfo", buf, sizeof(buf)) <= 0)
+	if (edu_read_text(EDU_DBG_DIR "/buddyinfo", buf, sizeof(buf)) <= 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -1077,7 +1059,7 @@ static void slab_snapshot(struct slabsnap *ss)
 	DIR *d;
 
 	memset(ss, 0, sizeof(*ss));
-	d = opendir(DBG_DIR "/slab");
+	d = opendir(EDU_DBG_DIR "/slab");
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
@@ -1085,7 +1067,7 @@ static void slab_snapshot(struct slabsnap *ss)
 
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "control"))
 			continue;
-		snprintf(path, sizeof(path), DBG_DIR "/slab/%s/shrink",
+		snprintf(path, sizeof(path), EDU_DBG_DIR "/slab/%s/shrink",
 			 de->d_name);
 		write_file(path, "1");
 		if (strncmp(de->d_name, "kmalloc-", 8)) {
@@ -1095,9 +1077,9 @@ static void slab_snapshot(struct slabsnap *ss)
 		}
 		if (i == MAX_CLASSES)
 			continue;
-		snprintf(path, sizeof(path), DBG_DIR "/slab/%s/stats",
+		snprintf(path, sizeof(path), EDU_DBG_DIR "/slab/%s/stats",
 			 de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
+		if (edu_read_text(path, buf, sizeof(buf)) <= 0)
 			continue;
 		snprintf(ss->name[i], sizeof(ss->name[i]), "%.63s", de->d_name);
 		ss->allocs[i] = stat_field(buf, "alloc_fastpath") +
@@ -1174,10 +1156,10 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		ksft_exit_skip(DEV_PATH ": %s (module not loaded?)\n",
 			       strerror(errno));
-	if (access(DBG_DIR "/buddyinfo", R_OK))
+	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (access(DBG_DIR "/buddyinfo", R_OK))
-		ksft_exit_skip("no " DBG_DIR "/buddyinfo\n");
+	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
+		ksft_exit_skip("no " EDU_DBG_DIR "/buddyinfo\n");
 	if (ioctl(fd, EDU_IOC_INFO, &info) || !(info.caps & EDU_CAP_PFN))
 		ksft_exit_skip("needs EDU_IOC_INFO and CAP_SYS_ADMIN\n");
 	for (i = 0; i < MAX_NODES; i++)

@@ -10,8 +10,39 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/edualloc.h>
 
 #define EDU_DBG_DIR	"/sys/kernel/debug/edualloc"
+
+/*
+ * Read a whole (small) text file into @buf, NUL-terminated; @buf is "" if
+ * it cannot be read.  The length read, or -errno.
+ */
+static inline ssize_t edu_read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
 
 /*
  * Shrink every edualloc slab cache (debugfs slab/NAME/shrink): per-CPU
@@ -40,6 +71,21 @@ static inline int edu_shrink_caches(void)
 		close(fd);
 	}
 	closedir(dir);
+	return ret;
+}
+
+/*
+ * Give back everything parked: every cache shrunk, then every per-CPU page
+ * list drained, so that free page counts and buddyinfo can be compared.
+ * 0, or -1 with errno.
+ */
+static inline int edu_settle(int fd)
+{
+	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
+	int ret = edu_shrink_caches();
+
+	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d))
+		return -1;
 	return ret;
 }
 
