@@ -198,17 +198,6 @@ module_works() {
 
 loaded() { grep -q '^edualloc ' /proc/modules; }
 
-# Free memory once the kernel's slab caches are shrunk: that also empties
-# KASAN's quarantine of freed objects, up to 1/32 of memory.
-memfree_settled() {
-	local f
-
-	for f in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$f"
-	done 2> /dev/null
-	memfree_kb
-}
-
 # The kernel's own memory, as /proc/meminfo counts it.
 kmem() {
 	grep -E '^(Slab|SUnreclaim|VmallocUsed|Percpu|PageTables):' /proc/meminfo |
@@ -251,7 +240,7 @@ marker="edualloc_failinj.sh: start $$"
 echo "$marker" > /dev/kmsg
 # One clean cycle first, so MemFree starts from warm caches.
 insmod "$ko" && rmmod edualloc
-before=$(memfree_settled)
+before=$(memfree_kb)
 kmem_before=$(kmem)
 start_s=$(date +%s)
 
@@ -503,7 +492,7 @@ ok $? "no_warnings_in_kernel_log"
 echo "# $(grep -c 'FAULT_INJECTION: forcing a failure' <<< "$seg") injected faults reported (rate-limited, none for __GFP_NOWARN)," \
      "$(grep -cE 'edualloc: node [0-9]+: (got|no pool)' <<< "$seg") pools cut short"
 
-after=$(memfree_settled)
+after=$(memfree_kb)
 tol=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 100))
 [ "$tol" -lt 8192 ] && tol=8192
 echo "# MemFree before ${before} kB, after ${after} kB (tolerance $tol kB)"

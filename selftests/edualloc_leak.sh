@@ -52,17 +52,6 @@ buddy_free_pages() {
 		END { printf "%d\n", s }' /proc/buddyinfo) + $(pcp_pages) ))
 }
 
-settle() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	# Shrinking every kernel slab cache also empties KASAN's quarantine of
-	# freed objects (debug kernel), else tens of MiB of noise here.
-	for f in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$f"
-	done 2>/dev/null
-	echo 1 > /proc/sys/vm/compact_memory 2>/dev/null
-}
-
 # Heavy use of a freshly loaded module, leaving things allocated.
 use_module() {
 	local cycle=$1
@@ -99,7 +88,7 @@ cycle() {	# cycle N: load, use, unload; false on failure
 marker="edualloc_leak.sh: start $$"
 echo "$marker" > /dev/kmsg
 grep -q '^edualloc ' /proc/modules && rmmod edualloc
-settle
+settle_kernel
 cold=$(memfree_kb)
 # Warm-up cycles, not counted: the programs' page cache and the kernel's
 # own caches grow over the first cycles after boot (plain insmod/rmmod
@@ -107,7 +96,7 @@ cold=$(memfree_kb)
 for i in $(seq "$warmup"); do
 	cycle "w$i"
 done
-settle
+settle_kernel
 before=$(memfree_kb)
 bfree_before=$(buddy_free_pages)
 total=$(memtotal_kb)
@@ -124,7 +113,7 @@ for i in $(seq "$cycles"); do
 	done=$i
 	# The trend tells a leak (steady) from caches filling up (levels off).
 	if [ $((i % 10)) = 0 ]; then
-		settle
+		settle_kernel
 		echo "# cycle $i: MemFree $(memfree_kb) kB"
 	fi
 	if [ $(($(date +%s) - start)) -ge "$max_s" ]; then
@@ -146,7 +135,7 @@ reports=$(dmesg | sed -n "/$marker/,\$p" |
 ok $? "no_leak_reports_at_unload"
 [ -z "$reports" ] || echo "$reports" | head -n 20 | sed 's/^/# /'
 
-settle
+settle_kernel
 after=$(memfree_kb)
 bfree_after=$(buddy_free_pages)
 delta=$((before - after))
