@@ -123,7 +123,7 @@ static bool shared_only;	/* EDU_FUZZ_SHARED_ONLY=1: no MAP_PRIVATE */
 #define WD_WORDS	24
 static struct {
 	unsigned long seq;	/* call number; 0 between calls */
-	time_t start;		/* CLOCK_MONOTONIC seconds */
+	double start;		/* CLOCK_MONOTONIC seconds */
 	const char *what;	/* command name, or "mmap" */
 	unsigned long nr;	/* ioctl number; for mmap: length */
 	__u64 words[WD_WORDS];	/* the argument; for mmap: offset, prot, flags */
@@ -131,6 +131,8 @@ static struct {
 	const char *kind;	/* where the argument pointer points */
 } wd;
 static pid_t main_tid;
+static double longest;		/* the longest call, seconds */
+static const char *longest_what;
 static __u64 seed;
 
 static unsigned long errno_count[MAX_ERRNO + 1];
@@ -509,12 +511,12 @@ static void bench_bound(struct edu_bench *b)
 
 /* ---------------------------------------------------------- watchdog -- */
 
-static time_t mono_seconds(void)
+static double mono_seconds(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void wd_begin(const char *what, unsigned long nr, const void *words,
@@ -531,7 +533,13 @@ static void wd_begin(const char *what, unsigned long nr, const void *words,
 
 static void wd_end(void)
 {
+	double t = mono_seconds() - wd.start;
+
 	__atomic_store_n(&wd.seq, 0, __ATOMIC_RELEASE);
+	if (t > longest) {
+		longest = t;
+		longest_what = wd.what;
+	}
 }
 
 static void *wd_thread_fn(void *arg)
@@ -1018,6 +1026,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)seed,
 		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       mmaps);
+	ksft_print_msg("fuzz: longest call %.2f s (%s)\n", longest,
+		       longest_what ?: "none");
 	for (e = 0; e <= MAX_ERRNO; e++)
 		if (errno_count[e])
 			ksft_print_msg("  %-8s %6lu  %s\n",
