@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -245,6 +246,11 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 		}
 		if (err && !(b.flags & EDU_BATCH_CONTINUE))
 			break;
+		/* 65536 ops of order 10 take a minute under KASAN and TCG. */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		cond_resched();
 	}
 	kvfree(live);

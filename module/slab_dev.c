@@ -17,6 +17,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -299,8 +300,14 @@ static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
 			ret = edu_handle_free(ef, handles[i], EDU_OBJ_SLAB_OBJ);
 		if (ret)
 			break;
-		if (!(i & 63))
+		if (!(i & 63)) {
+			if (fatal_signal_pending(current)) {
+				ret = -EINTR;
+				i++;	/* this one is done */
+				break;
+			}
 			cond_resched();
+		}
 	}
 	b.done = i;
 	if (b.op == EDU_OP_ALLOC && i &&

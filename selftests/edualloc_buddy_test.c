@@ -2194,6 +2194,60 @@ TEST_F_TIMEOUT(buddy, concurrency, 120)
 
 /* ---------------------------------------------------------- batches -- */
 
+/* Successful allocations on every pool node so far. */
+static __u64 all_allocs(int fd, const int *pool, int nr_pool)
+{
+	struct edu_node_stats s;
+	__u64 sum = 0;
+	int i;
+
+	for (i = 0; i < nr_pool; i++)
+		if (!node_stats(fd, pool[i], &s))
+			sum += s.allocs;
+	return sum;
+}
+
+/*
+ * A fatal signal stops a batch between two operations.  The longest random
+ * batch (order 0, so every allocation succeeds) is killed 20 ms into the
+ * call; the node counters must show fewer allocations than the whole batch
+ * makes, which the generator documented in the uapi header tells.  What it
+ * allocated comes back when its file closes (the teardown checks).
+ */
+TEST_F(buddy, killed_batch_stops)
+{
+	static struct edu_page_op ops[EDU_BATCH_MAX];
+	struct edu_page_batch b = {
+		.ops = (uintptr_t)ops, .nr_ops = EDU_BATCH_MAX,
+		.flags = EDU_BATCH_RANDOM, .seed = 12345, .max_order = 0,
+		.alloc_pct = 50, .node = EDU_NODE_LOCAL,
+	};
+	__u64 x = b.seed, live = 0, whole = 0, before, ran;
+	int i, r;
+
+	if (self->skip)
+		return;
+	for (i = 0; i < EDU_BATCH_MAX; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (!live || (x >> 32) % 100 < b.alloc_pct) {
+			live++;
+			whole++;
+		} else {
+			live--;
+		}
+	}
+	before = all_allocs(self->fd, self->pool, self->nr_pool);
+	r = edu_kill_during_ioctl(EDU_IOC_PAGE_BATCH, &b, 20000);
+	ASSERT_LE(0, r);
+	if (!r)
+		SKIP(return, "the batch ended before the kill landed");
+	ran = all_allocs(self->fd, self->pool, self->nr_pool) - before;
+	TH_LOG("killed batch: %llu of its %llu allocations ran", ran, whole);
+	EXPECT_LT(ran, whole);
+}
+
 /*
  * Item 9: explicit vectors: alloc then free; stop at the first failing op
  * unless EDU_BATCH_CONTINUE; per-op checks.

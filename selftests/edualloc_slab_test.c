@@ -779,4 +779,32 @@ TEST_F_TIMEOUT(slab, bad_input_changes_nothing, 120)
 	close(fd2);
 }
 
+/*
+ * A fatal signal stops an object batch too: the longest kmalloc batch is
+ * killed 20 ms into the call and kmalloc-64 must count fewer allocations
+ * than the batch asked for.  The objects go with the child's file.
+ */
+TEST_F_TIMEOUT(slab, killed_batch_stops, 120)
+{
+	static __u64 handles[EDU_BATCH_MAX];
+	struct edu_obj_batch b = {
+		.handles = (uintptr_t)handles, .nr = EDU_BATCH_MAX,
+		.op = EDU_OP_ALLOC, .size = 64,
+	};
+	long before, ran;
+	int r;
+
+	before = cache_stat("kmalloc-64", "alloc_fastpath") +
+		 cache_stat("kmalloc-64", "alloc_slowpath");
+	r = edu_kill_during_ioctl(EDU_IOC_OBJ_BATCH, &b, 20000);
+	ASSERT_LE(0, r);
+	if (!r)
+		SKIP(return, "the batch ended before the kill landed");
+	ran = cache_stat("kmalloc-64", "alloc_fastpath") +
+	      cache_stat("kmalloc-64", "alloc_slowpath") - before;
+	TH_LOG("killed batch: %ld of %d allocations ran", ran, EDU_BATCH_MAX);
+	EXPECT_LT(ran, EDU_BATCH_MAX);
+	EXPECT_LT(0, ran);
+}
+
 TEST_HARNESS_MAIN

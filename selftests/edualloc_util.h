@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <linux/edualloc.h>
 
 #define EDU_DBG_DIR	"/sys/kernel/debug/edualloc"
@@ -87,6 +89,44 @@ static inline int edu_settle(int fd)
 	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d))
 		return -1;
 	return ret;
+}
+
+/*
+ * Fork a child that opens the device for itself and makes one ioctl;
+ * SIGKILL it @delay_us after it is about to make the call, and reap it.
+ * 1: it died of the kill; 0: the call had returned first (nothing shown);
+ * -1: the set-up failed.
+ */
+static inline int edu_kill_during_ioctl(unsigned long cmd, void *arg,
+					unsigned int delay_us)
+{
+	int p[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int fd = open("/dev/edualloc", O_RDWR);
+
+		if (fd < 0 || write(p[1], "", 1) != 1)
+			_exit(2);
+		ioctl(fd, cmd, arg);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) == 1)
+		usleep(delay_us);
+	close(p[0]);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status) == SIGKILL;
+	return WEXITSTATUS(status) ? -1 : 0;
 }
 
 #endif /* EDUALLOC_UTIL_H */

@@ -97,7 +97,8 @@ struct edu_handle_arg {
  * unless EDU_BATCH_CONTINUE.  With EDU_BATCH_RANDOM the module generates the
  * operations itself from @seed (the generator is documented below so that a
  * program can replay it) and writes what it did into the vector, so a class
- * can rerun the very same fragmentation experiment.
+ * can rerun the very same fragmentation experiment.  A fatal signal stops a
+ * batch between two operations (EINTR); those done stay done (@done).
  */
 #define EDU_OP_ALLOC		1
 #define EDU_OP_FREE		2
@@ -217,7 +218,7 @@ struct edu_obj_batch {
 	__u64 op;		/* in: EDU_OP_ALLOC (fills handles) or _FREE */
 	__u64 cache_id;		/* alloc: as edu_obj_alloc */
 	__u64 size;		/* alloc: as edu_obj_alloc */
-	__u64 done;		/* out */
+	__u64 done;		/* out; a fatal signal stops early: EINTR */
 	__u64 reserved[4];
 };
 
