@@ -497,16 +497,29 @@ static void build_bench(void *p)
 }
 
 /*
- * The damage below may turn the counts back into valid large ones (a 2^23
- * iteration run once held a check-debug run for longer than its timeout):
- * valid counts are made small again, invalid ones stay.
+ * The damage below may turn counts back into valid large ones: a benchmark
+ * of 10^7 ops runs for a quarter of an hour on the debug kernel (one held a
+ * check-debug run past its timeout), a random batch of 65536 page ops for a
+ * minute.  Valid counts are made small again, invalid ones stay.
  */
-static void bench_bound(struct edu_bench *b)
+static void keep_short(unsigned long nr, void *arg)
 {
-	if (b->iterations > 64 && b->iterations <= EDU_BENCH_MAX_ITER)
-		b->iterations = 1 + rnd(64);
-	if (b->repeats > 4 && b->repeats <= EDU_BENCH_MAX_REPEATS)
-		b->repeats = 1 + rnd(4);
+	struct edu_page_batch *pb = arg;
+	struct edu_obj_batch *ob = arg;
+	struct edu_bench *b = arg;
+
+	if (nr == EDU_IOC_BENCH) {
+		if (b->iterations > 64 && b->iterations <= EDU_BENCH_MAX_ITER)
+			b->iterations = 1 + rnd(64);
+		if (b->repeats > 4 && b->repeats <= EDU_BENCH_MAX_REPEATS)
+			b->repeats = 1 + rnd(4);
+	} else if (nr == EDU_IOC_PAGE_BATCH) {
+		if (pb->nr_ops > 4096 && pb->nr_ops <= EDU_BATCH_MAX)
+			pb->nr_ops = 1 + rnd(4096);
+	} else if (nr == EDU_IOC_OBJ_BATCH) {
+		if (ob->nr > 4096 && ob->nr <= EDU_BATCH_MAX)
+			ob->nr = 1 + rnd(4096);
+	}
 }
 
 /* ---------------------------------------------------------- watchdog -- */
@@ -728,13 +741,13 @@ static void harvest(unsigned long nr, const void *arg)
 
 static void fuzz_ioctl(int fd)
 {
-	unsigned char arg[sizeof(struct edu_node_stats) + 64];
+	__u64 arg[(sizeof(struct edu_node_stats) + 64) / 8];	/* aligned */
 	const struct cmd *c = &cmds[rnd(ARRAY_SIZE(cmds))];
 	enum ptr_kind kind = pick_ptr_kind();
 	unsigned long nr = c->nr;
 	bool res_dirty = false;
 	size_t words = c->size / 8, i, n;
-	__u64 *w = (__u64 *)arg;
+	__u64 *w = arg;
 	void *p;
 	int err;
 
@@ -751,8 +764,7 @@ static void fuzz_ioctl(int fd)
 			res_dirty = true;
 	if (!rnd(8))
 		nr = mutate_cmd(nr, c->size);
-	if (nr == EDU_IOC_BENCH)
-		bench_bound((struct edu_bench *)arg);
+	keep_short(nr, arg);
 
 	p = place(kind, arg, c->size);
 	wd_begin(c->name, nr, arg, c->size, ptr_names[kind]);
