@@ -66,11 +66,7 @@ fs=/sys/kernel/debug/failslab
 fpa=/sys/kernel/debug/fail_page_alloc
 . "$(dirname "$0")/edualloc_lib.sh"
 
-echo "TAP version 13"
-if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root and $ko"
-	exit 4
-fi
+ktap_start "$ko"
 if [ ! -d "$fs" ] || [ ! -d "$fpa" ] || [ ! -e /proc/self/make-it-fail ]; then
 	echo "1..0 # SKIP no failslab/fail_page_alloc in debugfs (CONFIG_FAULT_INJECTION_DEBUG_FS)"
 	exit 4

@@ -11,11 +11,7 @@ ko=${EDU_MODULE:-module/edualloc.ko}
 cycles=${EDU_FAULT_LOAD_CYCLES:-20}
 . "$(dirname "$0")/edualloc_lib.sh"
 
-echo "TAP version 13"
-if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root and $ko"
-	exit 4
-fi
+ktap_start "$ko"
 echo "1..4"
 grep -q '^edualloc ' /proc/modules && rmmod edualloc
 before=$(memfree_kb)

@@ -72,11 +72,7 @@ use_module() {
 	echo "alloc leak$cycle 50" > "$dbg/slab/control" 2>/dev/null
 }
 
-echo "TAP version 13"
-if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root and $ko"
-	exit 4
-fi
+ktap_start "$ko"
 echo "1..4"
 
 cycle() {	# cycle N: load, use, unload; false on failure

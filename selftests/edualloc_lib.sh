@@ -4,6 +4,16 @@
 
 pass=0 fail=0 n=0
 
+# ktap_start KO: the KTAP header; SKIP (exit 4) unless root with the module
+# file KO to load.
+ktap_start() {
+	echo "TAP version 13"
+	if [ ! -f "$1" ] || [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root and $1"
+		exit 4
+	fi
+}
+
 # ok STATUS NAME: one KTAP result line, counted in $pass and $fail.
 ok() {
 	n=$((n + 1))

@@ -15,11 +15,7 @@ cycles=${EDU_LOAD_CYCLES:-50}
 dbg=/sys/kernel/debug/edualloc
 . "$(dirname "$0")/edualloc_lib.sh"
 
-echo "TAP version 13"
-if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root and $ko"
-	exit 4
-fi
+ktap_start "$ko"
 echo "1..4"
 
 # Start from an unloaded module, so the loop measures whole cycles.
