@@ -15,8 +15,11 @@
  * short rest of the way, frees what is still in flight and fails with EINTR.
  *
  * Only one benchmark runs at a time (edu_bench_lock): two at once would
- * measure each other.  A thread's results are written by that thread only
- * and read after its completion.
+ * measure each other.  Runs of the kernel's side take the real kernel's
+ * memory (up to batch x 2^order pages per CPU), so they need an opener
+ * with CAP_SYS_ADMIN unless the bench_kernel_unprivileged parameter says
+ * otherwise; runs of edualloc's side use only its pools.  A thread's
+ * results are written by that thread only and read after its completion.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,6 +51,10 @@ struct edu_unit {
 };
 
 static DEFINE_MUTEX(edu_bench_lock);
+
+static bool bench_kernel_unprivileged;
+module_param(bench_kernel_unprivileged, bool, 0644);
+MODULE_PARM_DESC(bench_kernel_unprivileged, "let openers without CAP_SYS_ADMIN benchmark the kernel's allocators (default: no, EPERM)");
 
 /* Single-producer single-consumer ring for the cross-CPU workload. */
 struct edu_ring {
@@ -85,16 +92,18 @@ static bool edu_bench_alloc(struct edu_bench_thread *t, struct edu_unit *u)
 	case EDU_BENCH_PAGE_BULK:
 	case EDU_BENCH_CROSS_CPU:
 		if (kernel) {
-			u->ptr = alloc_pages(GFP_KERNEL, p->size);
+			u->ptr = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					     p->size);
 			return u->ptr;
 		}
 		return !edu_alloc_pages(NUMA_NO_NODE, p->size, 0, &u->ref);
 	case EDU_BENCH_KMALLOC_REPEAT:
-		u->ptr = kernel ? kmalloc(p->size, GFP_KERNEL) :
+		u->ptr = kernel ? kmalloc(p->size, GFP_KERNEL | __GFP_NOWARN) :
 				  edu_kmalloc(p->size, NUMA_NO_NODE);
 		return u->ptr;
 	default:
-		u->ptr = kernel ? kmem_cache_alloc(t->kcache, GFP_KERNEL) :
+		u->ptr = kernel ? kmem_cache_alloc(t->kcache,
+						   GFP_KERNEL | __GFP_NOWARN) :
 				  edu_cache_alloc(t->ecache, NUMA_NO_NODE);
 		return u->ptr;
 	}
@@ -484,7 +493,7 @@ static int edu_bench_check(struct edu_bench *p, struct cpumask *cpus)
 	return 0;
 }
 
-static long edu_ioctl_bench(void __user *uarg)
+static long edu_ioctl_bench(struct edu_file *ef, void __user *uarg)
 {
 	struct edu_bench_rep *reps = NULL;
 	struct edu_bench_thread *thr = NULL;
@@ -503,6 +512,10 @@ static long edu_ioctl_bench(void __user *uarg)
 		return -ENOMEM;
 	ret = edu_bench_check(&p, cpus);
 	if (ret)
+		goto out_mask;
+	ret = -EPERM;
+	if (p.impl == EDU_BENCH_KERNEL && !ef->privileged &&
+	    !READ_ONCE(bench_kernel_unprivileged))
 		goto out_mask;
 	n = cpumask_weight(cpus);
 
@@ -571,6 +584,6 @@ out_mask:
 long edu_bench_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
 {
 	if (cmd == EDU_IOC_BENCH)
-		return edu_ioctl_bench(arg);
+		return edu_ioctl_bench(ef, arg);
 	return -ENOTTY;
 }

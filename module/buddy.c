@@ -150,12 +150,61 @@ static struct edu_node *edu_nearest_pool(int nid)
  * EDU_AF_THISNODE, the way a zonelist is walked.  A node without a pool
  * is served by the nearest node that has one.
  */
+/*
+ * One pass over the preferred node and, unless EDU_AF_THISNODE, its
+ * fallback nodes nearest first: the pool index, or -ENOMEM.
+ */
+static long edu_alloc_pass(struct edu_node *pref, int nid, unsigned int order,
+			   unsigned int flags, struct edu_page_ref *ref)
+{
+	long idx;
+	int i;
+
+	idx = edu_node_alloc(pref, order, flags, &ref->pcp);
+	if (idx >= 0) {
+		ref->node = pref;
+		ref->fallback = false;
+		return idx;
+	}
+	if (flags & EDU_AF_THISNODE)
+		return -ENOMEM;
+	for (i = 0; i < pref->nr_fallback; i++) {
+		struct edu_node *n = edu_nodes[pref->fallback[i]];
+
+		idx = edu_node_alloc(n, order, flags, &ref->pcp);
+		if (idx < 0)
+			continue;
+		atomic_long_inc(&n->fallbacks);
+		trace_edualloc_fallback(nid, n->nid, order);
+		ref->node = n;
+		ref->fallback = true;
+		return idx;
+	}
+	return -ENOMEM;
+}
+
+/*
+ * Give back the pages parked on every CPU's list of the nodes a request may
+ * use; true if that freed any.  The kernel does the same before it gives up
+ * (drain_all_pages() in __alloc_pages_direct_reclaim()): those pages are
+ * free, but neither the buddy lists nor the watermark check see them.
+ */
+static bool edu_alloc_drain(struct edu_node *pref, unsigned int flags)
+{
+	unsigned long drained = edu_pcp_drain_node(pref);
+	int i;
+
+	if (!(flags & EDU_AF_THISNODE))
+		for (i = 0; i < pref->nr_fallback; i++)
+			drained += edu_pcp_drain_node(edu_nodes[pref->fallback[i]]);
+	return drained != 0;
+}
+
 int edu_alloc_pages(int nid, unsigned int order, unsigned int flags,
 		    struct edu_page_ref *ref)
 {
 	struct edu_node *pref;
 	long idx;
-	int i;
 
 	if (order > EDU_MAX_ORDER)
 		return -EINVAL;
@@ -163,36 +212,23 @@ int edu_alloc_pages(int nid, unsigned int order, unsigned int flags,
 		nid = numa_node_id();
 	if (nid < 0 || nid >= MAX_NUMNODES)
 		return -EINVAL;
+	nid = array_index_nospec(nid, MAX_NUMNODES);
 	pref = edu_nodes[nid];
 	if (!pref && !(flags & EDU_AF_THISNODE))
 		pref = edu_nearest_pool(nid);
 	if (!pref)
 		return -ENOMEM;
 
-	idx = edu_node_alloc(pref, order, flags, &ref->pcp);
-	if (idx >= 0) {
-		ref->node = pref;
-		ref->fallback = false;
-		goto found;
+	idx = edu_alloc_pass(pref, nid, order, flags, ref);
+	/* Out of memory?  Drain the per-CPU lists and try once more. */
+	if (idx < 0 && edu_alloc_drain(pref, flags)) {
+		atomic_long_inc(&pref->drain_retries);
+		idx = edu_alloc_pass(pref, nid, order, flags, ref);
 	}
-	if (!(flags & EDU_AF_THISNODE)) {
-		for (i = 0; i < pref->nr_fallback; i++) {
-			struct edu_node *n = edu_nodes[pref->fallback[i]];
-
-			idx = edu_node_alloc(n, order, flags, &ref->pcp);
-			if (idx < 0)
-				continue;
-			atomic_long_inc(&n->fallbacks);
-			trace_edualloc_fallback(nid, n->nid, order);
-			ref->node = n;
-			ref->fallback = true;
-			goto found;
-		}
+	if (idx < 0) {
+		atomic_long_inc(&pref->failures);
+		return -ENOMEM;
 	}
-	atomic_long_inc(&pref->failures);
-	return -ENOMEM;
-
-found:
 	ref->idx = idx;
 	ref->order = order;
 	trace_edualloc_page_alloc(ref->node->nid,
@@ -254,12 +290,15 @@ int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks)
 		INIT_LIST_HEAD(&n->free_area[o].free_list);
 	atomic_long_set(&n->fallbacks, 0);
 	atomic_long_set(&n->failures, 0);
+	atomic_long_set(&n->drain_retries, 0);
 	n->nid = nid;
-	n->chunks = kcalloc(nr_chunks, sizeof(*n->chunks), GFP_KERNEL);
-	n->meta = kcalloc(nr_chunks, EDU_CHUNK_PAGES, GFP_KERNEL);
+	/* One byte a page: 16 MiB for a 64 GiB pool, past kmalloc's limit. */
+	n->chunks = kvcalloc(nr_chunks, sizeof(*n->chunks),
+			     GFP_KERNEL | __GFP_NOWARN);
+	n->meta = kvcalloc(nr_chunks, EDU_CHUNK_PAGES, GFP_KERNEL | __GFP_NOWARN);
 	if (!n->chunks || !n->meta) {
-		kfree(n->chunks);
-		kfree(n->meta);
+		kvfree(n->chunks);
+		kvfree(n->meta);
 		return -ENOMEM;
 	}
 	return 0;
@@ -308,6 +347,6 @@ void edu_node_build_fallback(struct edu_node *n)
 
 void edu_node_teardown(struct edu_node *n)
 {
-	kfree(n->meta);
-	kfree(n->chunks);
+	kvfree(n->meta);
+	kvfree(n->chunks);
 }

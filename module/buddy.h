@@ -108,6 +108,7 @@ struct edu_node {
 	/* Rare events, counted without the lock. */
 	atomic_long_t fallbacks;	/* served here for another node */
 	atomic_long_t failures;		/* requests for this node that failed */
+	atomic_long_t drain_retries;	/* retried after draining pcp lists */
 
 	/* Set up once at pool creation, read-only afterwards. */
 	int nid;

@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -54,7 +55,7 @@ static int edu_uapi_node(u64 node, int *nid)
 	}
 	if (node >= nr_node_ids || !node_online(node))
 		return -EINVAL;
-	*nid = node;
+	*nid = array_index_nospec(node, nr_node_ids);
 	return 0;
 }
 
@@ -63,7 +64,7 @@ static struct edu_block *edu_block_alloc(int nid, unsigned int order,
 {
 	struct edu_block *b;
 
-	b = edu_fault() ? NULL : kzalloc(sizeof(*b), GFP_KERNEL);
+	b = edu_fault() ? NULL : kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b) {
 		*err = -ENOMEM;
 		return NULL;
@@ -210,7 +211,7 @@ static long edu_ioctl_page_batch(struct edu_file *ef, void __user *uarg)
 			return -EINVAL;
 		/* Sized by the caller: fail quietly, with -ENOMEM. */
 		live = kvmalloc_array(b.nr_ops, sizeof(*live),
-				      GFP_KERNEL | __GFP_NOWARN);
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!live)
 			return -ENOMEM;
 	} else if (b.seed || b.max_order || b.alloc_pct || b.node ||
@@ -315,6 +316,7 @@ static void edu_node_snapshot(struct edu_node *n, struct edu_node_stats *s)
 	s->pool_pages = n->pool_pages;
 	s->fallbacks = atomic_long_read(&n->fallbacks);
 	s->failures = atomic_long_read(&n->failures);
+	s->drain_retries = atomic_long_read(&n->drain_retries);
 }
 
 static long edu_ioctl_node_stats(struct edu_file *ef, void __user *uarg)
@@ -326,7 +328,7 @@ static long edu_ioctl_node_stats(struct edu_file *ef, void __user *uarg)
 		return -EFAULT;
 	if (s.node >= MAX_NUMNODES)
 		return -EINVAL;
-	n = edu_nodes[s.node];
+	n = edu_nodes[array_index_nospec(s.node, MAX_NUMNODES)];
 	if (!n)
 		return -ENOENT;
 	if (!EDU_RESERVED_OK(&s))
@@ -384,6 +386,14 @@ int edu_buddy_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 	struct edu_block *b;
 	int ret;
 
+	/*
+	 * Shared mappings only.  A private one would be copy-on-write, where
+	 * writes land in anonymous copies (useless here), and for such a
+	 * mapping remap_pfn_range() stores the frame number in vm_pgoff,
+	 * which /proc/PID/maps would show to an unprivileged opener.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
 	obj = edu_handle_get(ef, edu_mmap_offset_handle(vma->vm_pgoff),
 			     EDU_OBJ_BLOCK);
 	if (!obj)
@@ -553,6 +563,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "pcp_drains      %llu\n", s.pcp_drains);
 	seq_printf(m, "fallbacks       %llu\n", s.fallbacks);
 	seq_printf(m, "failures        %llu\n", s.failures);
+	seq_printf(m, "drain_retries   %llu\n", s.drain_retries);
 	seq_puts(m, "# buddy-list allocs and frees per order (pcp hits counted above)\n");
 	seq_puts(m, "order_allocs   ");
 	for (o = 0; o <= EDU_MAX_ORDER; o++)
@@ -782,9 +793,11 @@ static int edu_ctl_exec(char *cmd)
 	}
 	if (err)
 		return err;
-	if (node != NUMA_NO_NODE &&
-	    (node >= nr_node_ids || !node_online(node)))
-		return -EINVAL;
+	if (node != NUMA_NO_NODE) {
+		if (node >= nr_node_ids || !node_online(node))
+			return -EINVAL;
+		node = array_index_nospec(node, nr_node_ids);
+	}
 
 	if (!strcmp(verb, "alloc")) {
 		if (order > EDU_MAX_ORDER)

@@ -11,6 +11,12 @@
  * a stale one fails cleanly.  Handles stay below 2^48, so
  * handle << PAGE_SHIFT is a valid mmap() offset.
  *
+ * What one open file may hold is bounded (module parameters max_handles and
+ * max_caches, writable at run time), and what it allocates for its handles
+ * is charged to the opener's memory cgroup (GFP_KERNEL_ACCOUNT): an
+ * unprivileged user cannot pin unbounded kernel memory.  The pool pages
+ * themselves are bounded by the pools.
+ *
  * ioctl numbers are split by subsystem: 0x00-0x0f core, 0x10-0x2f buddy,
  * 0x30-0x4f slab, 0x50-0x6f page-table walker, 0x70-0x7f benchmarks.
  */
@@ -26,6 +32,14 @@
 #include <asm/pgtable.h>
 
 #include "edualloc.h"
+
+static unsigned int max_handles = 1U << 20;
+module_param(max_handles, uint, 0644);
+MODULE_PARM_DESC(max_handles, "handles one open file may hold (default 1048576); past it: ENOSPC");
+
+static unsigned int max_caches = 256;
+module_param(max_caches, uint, 0644);
+MODULE_PARM_DESC(max_caches, "slab caches one open file may hold (default 256); past it: ENOSPC");
 
 #define EDU_ID_BITS	32
 #define EDU_ID_MASK	((1ULL << EDU_ID_BITS) - 1)
@@ -49,6 +63,31 @@ static int edu_tag_get(u16 *tag)
 	return -EMFILE;	/* tens of thousands of open files */
 }
 
+/* Count one more handle of @type, or -ENOSPC past the file's limit. */
+static int edu_handle_charge(struct edu_file *ef, enum edu_obj_type type)
+{
+	unsigned int limit = type == EDU_OBJ_CACHE ? READ_ONCE(max_caches) :
+			     UINT_MAX;
+
+	if (atomic_inc_return(&ef->nr[0]) > READ_ONCE(max_handles))
+		goto undo_all;
+	if (atomic_inc_return(&ef->nr[type]) > limit)
+		goto undo_type;
+	return 0;
+
+undo_type:
+	atomic_dec(&ef->nr[type]);
+undo_all:
+	atomic_dec(&ef->nr[0]);
+	return -ENOSPC;
+}
+
+static void edu_handle_uncharge(struct edu_file *ef, enum edu_obj_type type)
+{
+	atomic_dec(&ef->nr[type]);
+	atomic_dec(&ef->nr[0]);
+}
+
 int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 {
 	u32 id;
@@ -56,10 +95,15 @@ int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 
 	if (edu_fault())
 		return -ENOMEM;
+	ret = edu_handle_charge(ef, obj->type);
+	if (ret)
+		return ret;
 	ret = xa_alloc_cyclic(&ef->handles, &id, obj, xa_limit_32b,
-			      &ef->next_id, GFP_KERNEL);
-	if (ret < 0)
+			      &ef->next_id, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		edu_handle_uncharge(ef, obj->type);
 		return ret == -EBUSY ? -ENOMEM : ret;
+	}
 	*handle = (u64)ef->tag << EDU_ID_BITS | id;
 	return 0;
 }
@@ -110,6 +154,8 @@ struct edu_obj *edu_handle_take(struct edu_file *ef, u64 handle,
 	else
 		obj = NULL;
 	xa_unlock(&ef->handles);
+	if (obj)
+		edu_handle_uncharge(ef, type);
 	return obj;
 }
 
@@ -157,14 +203,14 @@ static int edu_open(struct inode *inode, struct file *file)
 {
 	struct edu_file *ef;
 
-	ef = edu_fault() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL);
+	ef = edu_fault() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
 	if (!ef)
 		return -ENOMEM;
 	if (edu_tag_get(&ef->tag)) {
 		kfree(ef);
 		return -EMFILE;
 	}
-	xa_init_flags(&ef->handles, XA_FLAGS_ALLOC1);
+	xa_init_flags(&ef->handles, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	ef->next_id = 1;
 	/* Decided once, on the opener's credentials, as pagemap does. */
 	ef->privileged = capable(CAP_SYS_ADMIN);

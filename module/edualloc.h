@@ -49,6 +49,7 @@ enum edu_obj_type {
 	EDU_OBJ_BLOCK = 1,	/* a buddy block */
 	EDU_OBJ_CACHE,		/* a slab cache */
 	EDU_OBJ_SLAB_OBJ,	/* an object of a slab cache */
+	EDU_OBJ_NR
 };
 
 struct edu_obj {
@@ -59,13 +60,16 @@ struct edu_obj {
 
 /*
  * One per open file.  @handles is protected by its own xa_lock; @tag and
- * @privileged never change after open.
+ * @privileged never change after open.  @nr counts the handles of each
+ * type in the table (atomics: bumped before the insert, so the limits of
+ * dev.c hold without a lock).
  */
 struct edu_file {
 	struct xarray handles;
 	u32 next_id;		/* cyclic id allocation, under xa_lock */
 	u16 tag;		/* high bits of every handle of this file */
 	bool privileged;	/* CAP_SYS_ADMIN at open: may see PFNs */
+	atomic_t nr[EDU_OBJ_NR];	/* handles per type; [0]: all */
 };
 
 extern struct dentry *edu_debugfs_root;

@@ -108,7 +108,8 @@ void edu_kfree(const void *ptr)
 		edu_free_pages(n, idx, order);
 		return;
 	}
-	pr_err("slab error: kfree of a pointer that edu_kmalloc did not return\n");
+	/* Only the module calls edu_kfree(): a foreign pointer is its bug. */
+	WARN_ONCE(1, "edualloc: slab error: kfree of a pointer that edu_kmalloc did not return\n");
 }
 
 /* Usable bytes of an edu_kmalloc()ed pointer. */
@@ -153,9 +154,10 @@ void edu_kmalloc_exit(void)
 	for (i = 0; i < ARRAY_SIZE(edu_kmalloc_caches); i++) {
 		if (!edu_kmalloc_caches[i])
 			continue;
-		if (edu_cache_destroy(edu_kmalloc_caches[i]))
-			pr_err("slab: %s still has objects at unload, leaked\n",
-			       edu_kmalloc_caches[i]->name);
+		/* Every user is gone: objects left are the module's bug. */
+		WARN_ONCE(edu_cache_destroy(edu_kmalloc_caches[i]),
+			  "edualloc: slab: %s still has objects at unload, leaked\n",
+			  edu_kmalloc_caches[i]->name);
 		edu_kmalloc_caches[i] = NULL;
 	}
 }

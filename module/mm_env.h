@@ -26,6 +26,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/numa.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>

@@ -155,7 +155,7 @@ int edu_pcp_setup(struct edu_node *n, int batch, int high)
 {
 	int cpu;
 
-	n->pcp = alloc_percpu(struct edu_pcp);
+	n->pcp = alloc_percpu_gfp(struct edu_pcp, GFP_KERNEL | __GFP_NOWARN);
 	if (!n->pcp)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {

@@ -1164,8 +1164,10 @@ int edu_walk_init(void)
 	unsigned int i;
 
 	/* kmalloc() of 4 pages comes straight from the page allocator. */
-	edu_kbuf_kmalloc = kmalloc(EDU_KBUF_PAGES * PAGE_SIZE, GFP_KERNEL);
-	edu_kbuf_vmalloc = vmalloc(EDU_KBUF_PAGES * PAGE_SIZE);
+	edu_kbuf_kmalloc = kmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
+				   GFP_KERNEL | __GFP_NOWARN);
+	edu_kbuf_vmalloc = __vmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
+				     GFP_KERNEL | __GFP_NOWARN);
 	if (!edu_kbuf_kmalloc || !edu_kbuf_vmalloc) {
 		vfree(edu_kbuf_vmalloc);
 		kfree(edu_kbuf_kmalloc);

@@ -69,9 +69,21 @@ static int edu_chunk_cmp(const void *a, const void *b)
 
 static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 {
-	unsigned int c, nr_chunks = want;
+	/* At most half of the node's memory: the pool must not starve it. */
+	unsigned int cap = (node_present_pages(nid) / 2) >> EDU_CHUNK_ORDER;
+	unsigned int c, nr_chunks;
 	struct edu_node *n;
 	int ret;
+
+	if (want > cap) {
+		pr_info("node %d: pool_mb=%u is more than half of the node's memory: taking %u MiB\n",
+			nid, pool_mb,
+			cap * (unsigned int)(EDU_CHUNK_PAGES >> (20 - PAGE_SHIFT)));
+		want = cap;
+	}
+	if (!want)
+		return NULL;
+	nr_chunks = want;
 
 	n = edu_fault() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
 	if (!n)
@@ -118,10 +130,14 @@ err_node:
 static void edu_pool_destroy_node(struct edu_node *n)
 {
 	edu_pcp_drain_node(n);
-	if (n->free_pages != n->pool_pages)
-		pr_err("node %d: %lu of %lu pages still in use at unload\n",
-		       n->nid, n->pool_pages - n->free_pages, n->pool_pages);
-	else
+	/*
+	 * Every handle, mapping and cache is gone by now: pages still in use
+	 * are a bug of the module.  Its chunks are then never given back to
+	 * the kernel, as something may still write to them.
+	 */
+	if (!WARN_ONCE(n->free_pages != n->pool_pages,
+		       "edualloc: node %d: %lu of %lu pages still in use at unload\n",
+		       n->nid, n->pool_pages - n->free_pages, n->pool_pages))
 		edu_pool_free_chunks(n);
 	edu_pcp_teardown(n);
 	edu_node_teardown(n);

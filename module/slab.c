@@ -109,7 +109,7 @@ static void edu_chunk_rows_init(void)
 		pr_info("pool chunks too far apart for a direct lookup table\n");
 		return;
 	}
-	tab = kvcalloc(rows, sizeof(*tab), GFP_KERNEL);
+	tab = kvcalloc(rows, sizeof(*tab), GFP_KERNEL | __GFP_NOWARN);
 	if (!tab)
 		return;
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -643,13 +643,15 @@ struct edu_cache *edu_cache_create(const char *name, unsigned int size,
 				   unsigned int align, unsigned int flags,
 				   int nid, bool kmalloc)
 {
+	/* A cache made for a user is charged to the user's memory cgroup. */
+	gfp_t gfp = kmalloc ? GFP_KERNEL : GFP_KERNEL_ACCOUNT;
 	struct edu_cache *c;
 	int i;
 
 	if (!size || size > EDU_OBJ_MAX_SIZE || (flags & ~EDU_CACHE_FLAGS) ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)))
 		return ERR_PTR(-EINVAL);
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), gfp);
 	if (!c)
 		return ERR_PTR(-ENOMEM);
 	strscpy(c->name, name, sizeof(c->name));
@@ -669,7 +671,7 @@ struct edu_cache *edu_cache_create(const char *name, unsigned int size,
 
 		if (!edu_nodes[i])
 			continue;
-		n = kzalloc_node(sizeof(*n), GFP_KERNEL, i);
+		n = kzalloc_node(sizeof(*n), gfp, i);
 		if (!n)
 			goto err;
 		spin_lock_init(&n->lock);
@@ -677,7 +679,7 @@ struct edu_cache *edu_cache_create(const char *name, unsigned int size,
 		INIT_LIST_HEAD(&n->full);
 		c->node[i] = n;
 	}
-	c->stats = alloc_percpu(struct edu_slab_stats);
+	c->stats = alloc_percpu_gfp(struct edu_slab_stats, gfp | __GFP_NOWARN);
 	if (!c->stats || edu_cpu_setup(c))
 		goto err;
 
@@ -777,7 +779,7 @@ int edu_slab_init(void)
 			continue;
 		edu_slab_map[nid] = kvcalloc(edu_nodes[nid]->pool_pages,
 					     sizeof(struct edu_slab *),
-					     GFP_KERNEL);
+					     GFP_KERNEL | __GFP_NOWARN);
 		if (!edu_slab_map[nid]) {
 			ret = -ENOMEM;
 			goto err_map;

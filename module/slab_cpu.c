@@ -250,7 +250,8 @@ int edu_cpu_setup(struct edu_cache *c)
 {
 	int cpu;
 
-	c->cpu = alloc_percpu(struct edu_cache_cpu);
+	c->cpu = alloc_percpu_gfp(struct edu_cache_cpu, __GFP_NOWARN |
+				  (c->kmalloc ? GFP_KERNEL : GFP_KERNEL_ACCOUNT));
 	if (!c->cpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {

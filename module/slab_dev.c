@@ -17,6 +17,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -44,7 +45,13 @@ struct edu_uobj {
 	struct edu_ucache *uc;		/* NULL: a kmalloc-class object */
 	void *addr;
 	size_t size;			/* bytes the caller may use */
-	bool freed;			/* already freed by EDU_IOC_OBJ_CORRUPT */
+	/*
+	 * A freeing EDU_CORRUPT_* kind, set by EDU_IOC_OBJ_CORRUPT once it has
+	 * taken the handle: the damaging free then happens in release, when
+	 * the last reference goes, so a read or write that still holds one
+	 * never touches a freed object.
+	 */
+	unsigned int corrupt_kind;
 };
 
 static void edu_ucache_release(struct edu_obj *obj)
@@ -52,8 +59,8 @@ static void edu_ucache_release(struct edu_obj *obj)
 	struct edu_ucache *uc = container_of(obj, struct edu_ucache, obj);
 
 	/* No object is left (each holds a reference): cannot fail. */
-	if (edu_cache_destroy(uc->cache))
-		pr_err("cache %s leaked\n", uc->cache->name);
+	WARN_ONCE(edu_cache_destroy(uc->cache), "edualloc: cache %s leaked\n",
+		  uc->cache->name);
 	kfree(uc);
 }
 
@@ -62,7 +69,10 @@ static void edu_uobj_release(struct edu_obj *obj)
 	struct edu_uobj *uo = container_of(obj, struct edu_uobj, obj);
 
 	if (uo->uc) {
-		if (!uo->freed)
+		if (uo->corrupt_kind)
+			edu_debug_corrupt(uo->uc->cache, uo->addr,
+					  uo->corrupt_kind, NULL);
+		else
 			edu_cache_free(uo->uc->cache, uo->addr);
 		atomic_long_dec(&uo->uc->nr_live);
 		edu_obj_put(&uo->uc->obj);
@@ -80,7 +90,7 @@ static int edu_uapi_node(u64 node, int *nid)
 	}
 	if (node >= nr_node_ids || !node_online(node))
 		return -EINVAL;
-	*nid = node;
+	*nid = array_index_nospec(node, nr_node_ids);
 	return 0;
 }
 
@@ -116,7 +126,7 @@ static long edu_ioctl_cache_create(struct edu_file *ef, void __user *uarg)
 	ret = edu_uapi_node(a.node, &nid);
 	if (ret)
 		return ret;
-	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
+	uc = kzalloc(sizeof(*uc), GFP_KERNEL_ACCOUNT);
 	if (!uc)
 		return -ENOMEM;
 	c = edu_cache_create(a.name, a.size, a.align, a.flags, nid, false);
@@ -195,7 +205,7 @@ static int edu_obj_alloc_one(struct edu_file *ef, u64 cache_id, u64 size,
 
 	if (cache_id ? size != 0 : (!size || size > EDU_OBJ_MAX_SIZE))
 		return -EINVAL;
-	uo = kzalloc(sizeof(*uo), GFP_KERNEL);
+	uo = kzalloc(sizeof(*uo), GFP_KERNEL_ACCOUNT);
 	if (!uo)
 		return -ENOMEM;
 	if (cache_id) {
@@ -284,7 +294,7 @@ static long edu_ioctl_obj_batch(struct edu_file *ef, void __user *uarg)
 	uh = u64_to_user_ptr(b.handles);
 	/* Sized by the caller: fail quietly, with -ENOMEM. */
 	handles = kvmalloc_array(b.nr, sizeof(*handles),
-				 GFP_KERNEL | __GFP_NOWARN);
+				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!handles)
 		return -ENOMEM;
 	if (b.op == EDU_OP_FREE &&
@@ -434,13 +444,17 @@ static long edu_ioctl_obj_corrupt(struct edu_file *ef, void __user *uarg)
 	if (ret)
 		goto out;
 	if (edu_corrupt_frees(a.kind)) {
-		/* The object is freed: its handle goes with it. */
+		/*
+		 * The object is freed: its handle goes with it.  Only the
+		 * thread that takes the handle sets the kind; the free itself
+		 * waits for the last reference (edu_uobj_release()), which is
+		 * ours unless another thread is inside a read or a write.
+		 */
 		taken = edu_handle_take(ef, a.handle, EDU_OBJ_SLAB_OBJ);
 		ret = -EINVAL;
 		if (!taken)
 			goto out;
-		edu_debug_corrupt(uo->uc->cache, uo->addr, a.kind, NULL);
-		uo->freed = true;
+		uo->corrupt_kind = a.kind;
 		edu_obj_put(taken);
 		ret = 0;
 	} else {

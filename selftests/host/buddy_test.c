@@ -278,11 +278,24 @@ static bool test_wmark(void)
 	ok = ok && alloc_expect(&w, 0, 0, EDU_AF_THISNODE, 0, 0, &b) &&
 	     check(pcp_of(0, 0)->count == 2 && n->free_pages == 100,
 		   "refill did not stop at the min mark");
-	/* Only its first page may use the reserve. */
+	/*
+	 * Pages parked on another CPU's list do not make a request fail:
+	 * CPU 0's two are drained, then CPU 1's refill takes them.
+	 */
+	ok = ok && alloc_expect(&w, 0, 0, EDU_AF_THISNODE, 1, 0, NULL) &&
+	     check(pcp_of(0, 0)->count == 0 && pcp_of(0, 1)->count == 1 &&
+		   n->free_pages == 100 &&
+		   atomic_long_read(&n->drain_retries) == 1,
+		   "no drain before failing") &&
+	     host_release_all(&w);
+	/* Only a refill's first page may use the reserve. */
+	for (i = 0; ok && i < 1024 - 100; i++)
+		ok = alloc_expect(&w, 0, 0, nopcp, 0, 0, NULL);
 	ok = ok && alloc_expect(&w, 0, 0, EDU_AF_THISNODE, 1, -ENOMEM, NULL) &&
 	     alloc_expect(&w, 0, 0, EDU_AF_THISNODE | EDU_AF_HIGH, 1, 0,
 			  NULL) &&
-	     check(pcp_of(0, 1)->count == 0 && n->free_pages == 99,
+	     check(pcp_of(0, 1)->count == 0 && n->free_pages == 99 &&
+		   atomic_long_read(&n->drain_retries) == 1,
 		   "EDU_AF_HIGH refill took more than its page") &&
 	     host_release_all(&w);
 	host_world_destroy(&w);

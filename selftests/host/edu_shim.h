@@ -62,6 +62,8 @@ typedef __u64 u64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+/* No speculation to fence in a user-space test: the index as it is. */
+#define array_index_nospec(i, n)	(i)
 #define EDU_ATTR(list)		__attribute__(list)
 #define noinline		EDU_ATTR((noinline))
 #define __printf(a, b)		EDU_ATTR((format(printf, a, b)))
@@ -193,6 +195,14 @@ void edu_printk(char level, const char *fmt, ...) __printf(2, 3);
 #define pr_err(fmt, ...)	edu_printk('E', pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	edu_printk('W', pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...)	edu_printk('I', pr_fmt(fmt), ##__VA_ARGS__)
+/* A bug of the module: logged like the kernel's, for the log checks. */
+#define WARN(cond, fmt, ...) ({						\
+	bool __edu_warn = !!(cond);					\
+	if (__edu_warn)							\
+		edu_printk('W', "WARNING: " fmt, ##__VA_ARGS__);	\
+	__edu_warn;							\
+})
+#define WARN_ONCE(cond, fmt, ...)	WARN(cond, fmt, ##__VA_ARGS__)
 
 /* ---- lists (include/linux/list.h) ---- */
 
@@ -468,7 +478,10 @@ static inline void mutex_unlock(struct mutex *m)
 
 /* ---- memory ---- */
 
+#define gfp_t			unsigned int
 #define GFP_KERNEL		0
+#define GFP_KERNEL_ACCOUNT	GFP_KERNEL	/* no memory cgroups here */
+#define __GFP_NOWARN		0
 
 /* Fault injection: if set to n, the n-th allocation from now fails. */
 extern int edu_fail_nth;
@@ -613,6 +626,7 @@ static inline void *edu_alloc_percpu(size_t size, size_t align)
 			      "per-CPU type larger than a unit");	\
 		(type *)edu_alloc_percpu(sizeof(type), __alignof__(type)); \
 	})
+#define alloc_percpu_gfp(type, gfp)	alloc_percpu(type)
 #define free_percpu(ptr)	free(ptr)
 #define per_cpu_ptr(ptr, cpu)	((__typeof__(ptr))edu_pcpu((ptr), (cpu)))
 #define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, smp_processor_id())

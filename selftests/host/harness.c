@@ -791,6 +791,10 @@ static bool host_compare_node(struct host_world *w, int nid)
 				 nid, atomic_long_read(&n->fallbacks),
 				 atomic_long_read(&n->failures),
 				 mn->fallbacks, mn->failures);
+	if (atomic_long_read(&n->drain_retries) != (long)mn->drain_retries)
+		return host_fail("node %d: drain retries %ld, model %lu", nid,
+				 atomic_long_read(&n->drain_retries),
+				 mn->drain_retries);
 	for (cpu = 0; cpu < EDU_NR_CPUS; cpu++) {
 		struct edu_pcp *pcp = per_cpu_ptr(n->pcp, cpu);
 		struct model_pcp *mp = &mn->pcp[cpu];

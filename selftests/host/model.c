@@ -195,6 +195,50 @@ static bool try_node(struct model *m, int nid, struct model_pred *p)
 	return true;
 }
 
+/*
+ * Drain every per-CPU list of node @nid before a retry and bring the free
+ * blocks up to date at once, as the retry must see them merged.  Pages
+ * drained: each is one block given back.
+ */
+static unsigned long model_drain_for_retry(struct model *m, int nid)
+{
+	struct model_node *mn = &m->node[nid];
+	unsigned long before = mn->nr_blocks;
+	unsigned long n = model_drain_node(m, nid);
+
+	if (!n)
+		return 0;
+	model_canon(mn);
+	mn->merges += before + mn->returned - mn->nr_blocks;
+	memcpy(mn->pred_free, mn->nr_free, sizeof(mn->nr_free));
+	mn->returned = 0;
+	mn->dirty = false;
+	return n;
+}
+
+/* One pass: the preferred node, then its fallbacks unless THISNODE. */
+static bool model_alloc_pass(struct model *m, int pref, struct model_pred *p)
+{
+	int i;
+
+	p->nid = pref;
+	if (try_node(m, pref, p))
+		return true;
+	if (p->flags & EDU_ALLOC_THISNODE)
+		return false;
+	for (i = 0; i < m->node[pref].nr_fallback; i++) {
+		int fb = m->node[pref].fallback[i];
+
+		if (!try_node(m, fb, p))
+			continue;
+		m->node[fb].fallbacks++;
+		p->nid = fb;
+		p->fallback = true;
+		return true;
+	}
+	return false;
+}
+
 void model_alloc(struct model *m, int nid, unsigned int order,
 		 unsigned int flags, int cpu, struct model_pred *p)
 {
@@ -228,24 +272,27 @@ void model_alloc(struct model *m, int nid, unsigned int order,
 			return;
 		pref = best;
 	}
-	p->nid = pref;
-	if (try_node(m, pref, p)) {
+	if (model_alloc_pass(m, pref, p)) {
 		p->err = 0;
 		return;
 	}
-	if (!(flags & EDU_ALLOC_THISNODE)) {
-		for (i = 0; i < m->node[pref].nr_fallback; i++) {
-			int fb = m->node[pref].fallback[i];
+	/* Out of memory: drain the per-CPU lists and try once more. */
+	{
+		unsigned long drained = model_drain_for_retry(m, pref);
 
-			if (!try_node(m, fb, p))
-				continue;
-			m->node[fb].fallbacks++;
-			p->nid = fb;
-			p->fallback = true;
-			p->err = 0;
-			return;
+		if (!(flags & EDU_ALLOC_THISNODE))
+			for (i = 0; i < m->node[pref].nr_fallback; i++)
+				drained += model_drain_for_retry(m,
+						m->node[pref].fallback[i]);
+		if (drained) {
+			m->node[pref].drain_retries++;
+			if (model_alloc_pass(m, pref, p)) {
+				p->err = 0;
+				return;
+			}
 		}
 	}
+	p->nid = pref;
 	m->node[pref].failures++;
 }
 

@@ -71,7 +71,7 @@ struct model_node {
 
 	/* Counters, as struct edu_node and struct edu_pcp keep them. */
 	unsigned long allocs[MODEL_ORDERS], frees[MODEL_ORDERS];
-	unsigned long splits, merges, fallbacks, failures;
+	unsigned long splits, merges, fallbacks, failures, drain_retries;
 	struct model_pcp pcp[MODEL_MAX_CPUS];
 };
 

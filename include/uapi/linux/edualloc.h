@@ -12,7 +12,11 @@
  * Handles are opaque cookies from a per-open-file table.  They are never
  * kernel pointers; a handle of another file, a freed one or a forged one is
  * rejected with -EINVAL.  Closing the file frees everything it still owns
- * (a block still mmap()ed keeps the file open until it is unmapped).
+ * (a block still mmap()ed keeps the file open until it is unmapped).  One
+ * open file holds at most max_handles handles, max_caches of them caches
+ * (module parameters); past that, calls that make one fail with -ENOSPC.
+ * When the pools run out, an allocation fails with -ENOMEM, after the
+ * per-CPU lists have been drained and the request tried once more.
  *
  * Physical frame numbers and kernel addresses are filled in only for openers
  * that had CAP_SYS_ADMIN when they opened the device (EDU_CAP_PFN in
@@ -79,7 +83,8 @@ struct edu_page_alloc {
 	__u64 flags;		/* in: EDU_ALLOC_* */
 	__u64 handle;		/* out */
 	__u64 pfn;		/* out: first frame (EDU_CAP_PFN only) */
-	__u64 mmap_offset;	/* out: mmap() offset that maps this block;
+	__u64 mmap_offset;	/* out: mmap() offset that maps this block
+				 * (MAP_SHARED only: -EINVAL for private);
 				 * always handle << page shift, also for
 				 * blocks allocated by a batch
 				 */
@@ -168,7 +173,8 @@ struct edu_node_stats {
 	__u64 pcp_drains;
 	__u64 fallbacks;	/* allocations served here for another node */
 	__u64 failures;
-	__u64 reserved[8];
+	__u64 drain_retries;	/* retried after draining per-CPU lists */
+	__u64 reserved[7];
 };
 
 #define EDU_IOC_PAGE_ALLOC	_IOWR(EDU_IOC_MAGIC, 0x10, struct edu_page_alloc)
@@ -580,7 +586,9 @@ struct edu_kwalk {
  * (@impl), so the two can be compared side by side in one VM run.
  * An "op" is one allocation and its free.  Only a fatal signal interrupts a
  * run (within a few thousand ops): what it allocated is freed and the call
- * fails with EINTR.
+ * fails with EINTR.  Runs on the kernel's allocators need an opener with
+ * CAP_SYS_ADMIN (-EPERM otherwise, unless the module parameter
+ * bench_kernel_unprivileged is set); one run at a time, others wait.
  */
 #define EDU_BENCH_PAGE_REPEAT	1	/* alloc+free of one block, order @size */
 #define EDU_BENCH_PAGE_BULK	2	/* @batch allocs, then @batch frees */
