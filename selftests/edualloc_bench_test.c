@@ -315,4 +315,44 @@ TEST_F_TIMEOUT(bench, killed_run_stops_and_frees, 180)
 	}
 }
 
+/*
+ * Runs on the kernel's allocators take the real kernel's memory: only an
+ * opener with CAP_SYS_ADMIN may start one (EPERM otherwise), unless the
+ * bench_kernel_unprivileged parameter allows it.  edualloc's own side,
+ * which uses only its pools, stays open to everyone who may open.
+ */
+static int unprivileged_bench(__u64 impl)
+{
+	struct edu_bench b = good(EDU_BENCH_SLAB_REPEAT, impl, 1);
+	int fd, status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (edu_drop_sys_admin())
+			_exit(100);
+		fd = open("/dev/edualloc", O_RDWR);
+		if (fd < 0)
+			_exit(101);
+		_exit(ioctl(fd, EDU_IOC_BENCH, &b) ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(bench, kernel_side_needs_sys_admin)
+{
+	struct edu_bench b = good(EDU_BENCH_SLAB_REPEAT, EDU_BENCH_KERNEL, 1);
+
+	EXPECT_EQ(0, run(self->fd, &b));
+	EXPECT_EQ(EPERM, unprivileged_bench(EDU_BENCH_KERNEL));
+	EXPECT_EQ(0, unprivileged_bench(EDU_BENCH_EDUALLOC));
+	ASSERT_EQ(0, edu_param_set("bench_kernel_unprivileged", "1"));
+	EXPECT_EQ(0, unprivileged_bench(EDU_BENCH_KERNEL));
+	ASSERT_EQ(0, edu_param_set("bench_kernel_unprivileged", "0"));
+	EXPECT_EQ(EPERM, unprivileged_bench(EDU_BENCH_KERNEL));
+}
+
 TEST_HARNESS_MAIN

@@ -2608,6 +2608,115 @@ TEST_F_TIMEOUT(buddy, batch_random_replay, 180)
 	free(ops[1]);
 }
 
+/*
+ * Pages parked on another CPU's list do not make an allocation fail: the
+ * node is filled to its min mark, 40 pages are freed on a second CPU (so
+ * they sit on its list, invisible to the buddy lists and the watermark
+ * check), and a request on the first CPU must drain them and succeed, as
+ * the kernel's drain_all_pages() before it gives up.
+ */
+TEST_F(buddy, alloc_drains_pcp_on_failure)
+{
+	enum { K = 40 };
+	struct edu_node_stats s0, s;
+	struct blkvec fill = {}, parked = {};
+	struct edu_page_alloc a;
+	int cpus[2], node;
+
+	if (self->skip)
+		return;
+	if (usable_cpus(cpus, 2) < 2)
+		SKIP(return, "needs two CPUs");
+	node = self->pool[0];
+	ASSERT_EQ(0, node_stats(self->fd, node, &s0));
+	ASSERT_EQ(0, fill_node(self->fd, node, s0.wmark_min + K, 0, &fill));
+	ASSERT_EQ(0, alloc_blks(self->fd, &parked, K, node, 0,
+				EDU_ALLOC_THISNODE | EDU_ALLOC_NOPCP));
+	ASSERT_EQ(K, parked.nr);
+	ASSERT_EQ(0, node_stats(self->fd, node, &s));
+	ASSERT_EQ(s.wmark_min, s.free_pages);
+
+	/* Freed on CPU 1: they stay on its list (K < high). */
+	ASSERT_EQ(0, pin_cpu(cpus[1]));
+	EXPECT_EQ(0, free_blks(self->fd, parked.v, parked.nr));
+	ASSERT_EQ(0, node_stats(self->fd, node, &s));
+	ASSERT_EQ(K, s.pcp_pages);
+	ASSERT_EQ(s.wmark_min, s.free_pages);
+
+	/* On CPU 0, at the min mark: served after a drain, not refused. */
+	ASSERT_EQ(0, pin_cpu(cpus[0]));
+	EXPECT_EQ(0, alloc_one(self->fd, node, 0,
+			       EDU_ALLOC_THISNODE | EDU_ALLOC_NOPCP, &a));
+	ASSERT_EQ(0, node_stats(self->fd, node, &s));
+	EXPECT_EQ(0U, s.pcp_pages);
+	EXPECT_EQ(s.wmark_min + K - 1, s.free_pages);
+	EXPECT_EQ(s0.drain_retries + 1, s.drain_retries);
+	EXPECT_EQ(s0.failures, s.failures);
+	EXPECT_EQ(0, free_one(self->fd, a.handle));
+	EXPECT_EQ(1, drain(self->fd, node));
+
+	/* With nothing parked, the same request is refused, and counted. */
+	ASSERT_EQ(0, alloc_blks(self->fd, &parked, K, node, 0,
+				EDU_ALLOC_THISNODE | EDU_ALLOC_NOPCP));
+	EXPECT_EQ(-ENOMEM, alloc_one(self->fd, node, 0,
+				     EDU_ALLOC_THISNODE | EDU_ALLOC_NOPCP, &a));
+	ASSERT_EQ(0, node_stats(self->fd, node, &s));
+	EXPECT_EQ(s0.failures + 1, s.failures);
+	EXPECT_EQ(s0.drain_retries + 1, s.drain_retries);
+	EXPECT_EQ(0, free_blks(self->fd, parked.v + K, parked.nr - K));
+	EXPECT_EQ(0, free_blks(self->fd, fill.v, fill.nr));
+	blkvec_reset(&parked);
+	blkvec_reset(&fill);
+}
+
+/* maps lines of the device, to check that none is left behind. */
+static int dev_maps_lines(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, DEV_PATH) != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Blocks map shared only.  A private (copy-on-write) mapping would put the
+ * block's frame number in vm_pgoff, which /proc/PID/maps prints to anyone.
+ */
+TEST_F(buddy, mmap_private_refused)
+{
+	static const int prots[] = { PROT_READ, PROT_READ | PROT_WRITE };
+	struct edu_page_alloc a;
+	unsigned int i;
+	void *m;
+
+	if (self->skip)
+		return;
+	ASSERT_EQ(0, alloc_one(self->fd, EDU_NODE_LOCAL, 1, 0, &a));
+	ASSERT_EQ(0, dev_maps_lines());
+	for (i = 0; i < ARRAY_SIZE(prots); i++) {
+		m = mmap(NULL, page_size << 1, prots[i], MAP_PRIVATE, self->fd,
+			 a.mmap_offset);
+		EXPECT_EQ(MAP_FAILED, m);
+		EXPECT_EQ(EINVAL, errno);
+		if (m != MAP_FAILED)
+			munmap(m, page_size << 1);
+	}
+	EXPECT_EQ(0, dev_maps_lines());
+	/* The same block maps shared, at offset = handle << page shift. */
+	m = mmap(NULL, page_size << 1, PROT_READ, MAP_SHARED, self->fd,
+		 a.mmap_offset);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(1, dev_maps_lines());
+	EXPECT_EQ(0, munmap(m, page_size << 1));
+	EXPECT_EQ(0, free_one(self->fd, a.handle));
+}
+
 /* ------------------------------------------------------- bad input -- */
 
 struct snapshot {
@@ -2886,7 +2995,7 @@ TEST_F(buddy, bad_input)
 	s.node = EDU_NODE_LOCAL;
 	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, EDU_IOC_NODE_STATS, &s));
 	s.node = self->pool[0];
-	s.reserved[7] = 1;
+	s.reserved[6] = 1;
 	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, EDU_IOC_NODE_STATS, &s));
 	cmd = _IOWR(EDU_IOC_MAGIC, 0x1f, struct edu_drain_arg);
 	EXPECT_EQ(ENOTTY, ioctl_errno(self->fd, cmd, &d));
@@ -2927,26 +3036,6 @@ TEST_F(buddy, bad_input)
 
 /* ------------------------------------------------------- privileges -- */
 
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].inheritable &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	if (syscall(SYS_capset, &hdr, data))
-		return -1;
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	return data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &
-	       CAP_TO_MASK(CAP_SYS_ADMIN) ? -1 : 0;
-}
-
 /*
  * The child of privileges(): without CAP_SYS_ADMIN, as uid 0.  The exit
  * status names the first check that failed.
@@ -2960,7 +3049,7 @@ static int unprivileged_child(int inherited_fd)
 	unsigned char *m;
 	int fd;
 
-	if (drop_sys_admin())
+	if (edu_drop_sys_admin())
 		return 10;
 	fd = edu_open();
 	if (fd < 0)

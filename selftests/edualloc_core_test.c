@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 
 #define DEV_PATH	"/dev/edualloc"
 
@@ -266,6 +268,172 @@ TEST_F(core, debugfs_info_is_root_only_and_agrees)
 		sscanf(line, "pool_pages: %llu", &pool);
 	fclose(f);
 	EXPECT_EQ(info.pool_pages, pool);
+}
+
+static int page_alloc(int fd, __u64 *handle)
+{
+	struct edu_page_alloc a = { .node = EDU_NODE_LOCAL };
+
+	if (ioctl(fd, EDU_IOC_PAGE_ALLOC, &a))
+		return errno;
+	*handle = a.handle;
+	return 0;
+}
+
+static int cache_create(int fd, int i, __u64 *handle)
+{
+	struct edu_cache_create c = { .size = 64, .node = EDU_NODE_LOCAL };
+
+	snprintf(c.name, sizeof(c.name), "limit-%d-%d", getpid(), i);
+	if (ioctl(fd, EDU_IOC_CACHE_CREATE, &c))
+		return errno;
+	*handle = c.cache_id;
+	return 0;
+}
+
+/*
+ * What one open file may hold is bounded: max_handles handles of every
+ * kind, max_caches of them caches; past that ENOSPC.  The limits are per
+ * file, and a handle given back makes room again.
+ */
+TEST_F(core, per_file_limits)
+{
+	__u64 h[9], c[3], obj;
+	struct edu_handle_arg arg = {};
+	struct edu_obj_alloc oa = { .size = 32, .node = EDU_NODE_LOCAL };
+	int fd2, i;
+
+	ASSERT_EQ(0, edu_param_set("max_handles", "8"));
+	ASSERT_EQ(0, edu_param_set("max_caches", "2"));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, page_alloc(self->fd, &h[i]));
+	EXPECT_EQ(ENOSPC, page_alloc(self->fd, &h[8]));
+	EXPECT_EQ(-1, ioctl(self->fd, EDU_IOC_OBJ_ALLOC, &oa));
+	EXPECT_EQ(ENOSPC, errno);
+	/* Another file has a limit of its own. */
+	fd2 = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, page_alloc(fd2, &h[8]));
+	close(fd2);
+	/* One given back, one more fits, and objects count too. */
+	arg.handle = h[7];
+	EXPECT_EQ(0, ioctl(self->fd, EDU_IOC_PAGE_FREE, &arg));
+	EXPECT_EQ(0, ioctl(self->fd, EDU_IOC_OBJ_ALLOC, &oa));
+	obj = oa.handle;
+	EXPECT_EQ(ENOSPC, page_alloc(self->fd, &h[7]));
+	arg.handle = obj;
+	EXPECT_EQ(0, ioctl(self->fd, EDU_IOC_OBJ_FREE, &arg));
+	for (i = 0; i < 7; i++) {
+		arg.handle = h[i];
+		EXPECT_EQ(0, ioctl(self->fd, EDU_IOC_PAGE_FREE, &arg));
+	}
+	/* Caches: two, then ENOSPC, then room again after a destroy. */
+	EXPECT_EQ(0, cache_create(self->fd, 0, &c[0]));
+	EXPECT_EQ(0, cache_create(self->fd, 1, &c[1]));
+	EXPECT_EQ(ENOSPC, cache_create(self->fd, 2, &c[2]));
+	arg.handle = c[0];
+	EXPECT_EQ(0, ioctl(self->fd, EDU_IOC_CACHE_DESTROY, &arg));
+	EXPECT_EQ(0, cache_create(self->fd, 2, &c[2]));
+	ASSERT_EQ(0, edu_param_set("max_handles", "1048576"));
+	ASSERT_EQ(0, edu_param_set("max_caches", "256"));
+}
+
+/* "NAME VALUE" of a cgroup's memory.stat, or -1. */
+static long long memcg_stat(const char *cg, const char *name)
+{
+	char path[256], line[256];
+	long long v = -1;
+	size_t len = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			v = atoll(line + len + 1);
+	fclose(f);
+	return v;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * What a file makes for its handles is charged to the opener's memory
+ * cgroup (GFP_KERNEL_ACCOUNT): 20000 objects (handle structures and the
+ * handle table) show up as unreclaimable slab of the cgroup the opener
+ * runs in, at least 48 bytes each, and go when the file is closed.
+ */
+TEST_F(core, handles_charged_to_memcg)
+{
+	enum { N = 20000 };
+	const char *root = "/sys/fs/cgroup", *cg = "/sys/fs/cgroup/edu-memcg";
+	char buf[256];
+	long long before, during = -1, after;
+	int p[2], q[2], status;
+	pid_t pid;
+	char c;
+
+	if (access("/sys/fs/cgroup/cgroup.controllers", R_OK))
+		mount("none", root, "cgroup2", 0, NULL);
+	if (edu_read_text("/sys/fs/cgroup/cgroup.controllers", buf,
+			  sizeof(buf)) <= 0 || !strstr(buf, "memory"))
+		SKIP(return, "no cgroup v2 memory controller");
+	write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct edu_obj_batch b = { .op = EDU_OP_ALLOC, .size = 8,
+					   .nr = N };
+		static __u64 handles[N];
+		int fd;
+
+		/* Moved into the cgroup by the parent before this read. */
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+		fd = open(DEV_PATH, O_RDWR);
+		b.handles = (uintptr_t)handles;
+		if (fd < 0 || ioctl(fd, EDU_IOC_OBJ_BATCH, &b) || b.done != N)
+			_exit(2);
+		if (write(q[1], "", 1) != 1 || read(p[0], &c, 1) != 1)
+			_exit(3);
+		close(fd);
+		if (write(q[1], "", 1) != 1)
+			_exit(4);
+		_exit(0);
+	}
+	snprintf(buf, sizeof(buf), "%d", pid);
+	ASSERT_EQ(0, write_file("/sys/fs/cgroup/edu-memcg/cgroup.procs", buf));
+	before = memcg_stat(cg, "slab_unreclaimable");
+	ASSERT_LE(0, before);
+	ASSERT_EQ(1, write(p[1], "", 1));
+	if (read(q[0], &c, 1) == 1) {
+		during = memcg_stat(cg, "slab_unreclaimable");
+		ASSERT_EQ(1, write(p[1], "", 1));
+		EXPECT_EQ(1, read(q[0], &c, 1));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	after = memcg_stat(cg, "slab_unreclaimable");
+	TH_LOG("cgroup slab_unreclaimable: %lld before, %lld with %d objects, %lld after close",
+	       before, during, N, after);
+	EXPECT_LE(before + 48LL * N, during);
+	EXPECT_GT(during - 24LL * N, after);
+	rmdir(cg);
 }
 
 TEST_HARNESS_MAIN

@@ -16,7 +16,7 @@ dbg=/sys/kernel/debug/edualloc
 . "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
-echo "1..4"
+echo "1..5"
 
 # Start from an unloaded module, so the loop measures whole cycles.
 grep -q '^edualloc ' /proc/modules && rmmod edualloc
@@ -61,6 +61,29 @@ diff_kb=$((before - after))
 echo "# MemFree before ${before} kB, after ${after} kB, difference ${diff_kb} kB over $cycles cycles"
 [ "$diff_kb" -lt 8192 ]
 ok $? "memory_returned_to_kernel"
+
+# A pool_mb beyond what fits (up to the documented 65536) loads without a
+# kernel warning: the per-page metadata is vmalloc()ed when large, and each
+# pool takes at most half of its node's memory.
+marker="edualloc_load.sh: big pool $$"
+echo "$marker" > /dev/kmsg
+big_ok=1
+if insmod "$ko" pool_mb=65536; then
+	pages=$(awk '/^pool_pages:/ { print $2 }' "$dbg/info")
+	# Half of each node's present pages (/proc/zoneinfo), summed.
+	half=$(awk '/^Node/ { n = $2 + 0 } $1 == "present" { p[n] += $2 }
+		END { for (n in p) s += int(p[n] / 2); print s + 0 }' /proc/zoneinfo)
+	echo "# pool_mb=65536: $pages pool pages, half of the nodes' memory $half pages"
+	[ -n "$pages" ] && [ "$pages" -gt 0 ] && [ "$pages" -le "$half" ] ||
+		big_ok=0
+	rmmod edualloc || big_ok=0
+else
+	big_ok=0
+fi
+warn=$(dmesg -r | sed -n "/$marker/,\$p" | grep -E 'WARNING:|Call Trace:|BUG')
+[ -z "$warn" ] || { big_ok=0; echo "$warn" | sed 's/^/# /'; }
+[ "$big_ok" = 1 ]
+ok $? "pool_mb_65536_loads_capped_without_warning"
 
 # Leave the module loaded, as the other tests expect.
 insmod "$ko" && [ -c /dev/edualloc ]

@@ -9,10 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <linux/edualloc.h>
 
 #define EDU_DBG_DIR	"/sys/kernel/debug/edualloc"
@@ -127,6 +130,46 @@ static inline int edu_kill_during_ioctl(unsigned long cmd, void *arg,
 	if (WIFSIGNALED(status))
 		return WTERMSIG(status) == SIGKILL;
 	return WEXITSTATUS(status) ? -1 : 0;
+}
+
+/*
+ * Drop CAP_SYS_ADMIN from this process for good (effective, permitted and
+ * inheritable), staying uid 0: an opener that may do everything else.
+ * 0, or -1 if it could not be dropped.
+ */
+static inline int edu_drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	unsigned int i = CAP_TO_INDEX(CAP_SYS_ADMIN);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[i].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	data[i].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	data[i].inheritable &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data) || syscall(SYS_capget, &hdr, data))
+		return -1;
+	return data[i].effective & CAP_TO_MASK(CAP_SYS_ADMIN) ? -1 : 0;
+}
+
+/* Write @val to a module parameter: 0, or -1 with errno. */
+static inline int edu_param_set(const char *name, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/edualloc/parameters/%s",
+		 name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -1 : 0;
 }
 
 #endif /* EDUALLOC_UTIL_H */
