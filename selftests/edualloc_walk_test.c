@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1034,6 +1035,208 @@ TEST_F(walk, ptrace_rules)
 	kill(dumpable, SIGKILL);
 	wait_exit(plain);
 	wait_exit(dumpable);
+}
+
+/* ------------------------------------- an exiting, non-dumpable target -- */
+
+/* Is @cap in this thread's effective set? */
+static bool cap_effective(unsigned int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* cannot tell: assume the worst */
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+#define EXIT_RACE_WALKERS_MAX	8
+
+/* Shared by the walkers (threads), the spawner and its children. */
+struct exit_race {
+	pid_t target;		/* the child to walk, 0: none yet (__atomic) */
+	bool stop;		/* __atomic */
+	unsigned long walks;	/* __atomic: children wait for walks */
+	unsigned long denied;	/* EACCES: before the child's exit_mm() */
+	unsigned long gone;	/* ESRCH: after it */
+	unsigned long leaked;	/* allowed: the bug */
+	unsigned long other;	/* any other result */
+	int other_err;
+	unsigned long children;
+	unsigned int walkers;
+	bool child_failed;	/* a child could not make itself non-dumpable */
+};
+
+struct exit_walker {
+	struct exit_race *r;
+	int fd;
+};
+
+static void *exit_race_walker(void *arg)
+{
+	struct exit_walker *ew = arg;
+	struct exit_race *r = ew->r;
+	unsigned long denied = 0, gone = 0, leaked = 0, other = 0;
+	struct edu_walk w;
+	pid_t pid;
+	int ret;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		pid = __atomic_load_n(&r->target, __ATOMIC_ACQUIRE);
+		if (!pid)
+			continue;
+		ret = walk_one(ew->fd, pid, (uintptr_t)&data_var, &w);
+		if (!ret) {
+			leaked++;
+		} else if (ret == -EACCES) {
+			denied++;
+		} else if (ret == -ESRCH) {
+			gone++;
+		} else {
+			other++;
+			__atomic_store_n(&r->other_err, ret, __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_add(&r->walks, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_add(&r->denied, denied, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->gone, gone, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->leaked, leaked, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->other, other, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * A child that makes itself (and the address space it shares with its
+ * parent) non-dumpable, offers itself to the walkers and exits once they
+ * have had a few goes at it, so that some walks meet it in exit_mm().
+ */
+static int exit_race_child(void *arg)
+{
+	struct exit_race *r = arg;
+	unsigned long w0, spins;
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		r->child_failed = true;
+		_exit(1);
+	}
+	w0 = __atomic_load_n(&r->walks, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->target, syscall(SYS_gettid), __ATOMIC_RELEASE);
+	for (spins = 0; spins < 1000000; spins++)
+		if (__atomic_load_n(&r->walks, __ATOMIC_RELAXED) >=
+		    w0 + 2 * r->walkers)
+			break;
+	_exit(0);
+}
+
+/*
+ * The children, one at a time, for @secs seconds.  They share our address
+ * space, as after vfork(), and we go on as soon as one lets go of it, on
+ * its way out, without waiting to reap it (SIGCHLD ignored): several times
+ * as many children a second as with fork() and waitpid().  The walkers
+ * stay on a child until the next one replaces it.
+ */
+static int exit_race_spawn(struct exit_race *r, unsigned int secs)
+{
+	const size_t stack_size = 64 << 10;
+	struct timespec t0, t;
+	char *stack;
+
+	stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED || signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+		return 4;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (clone(exit_race_child, stack + stack_size,
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, r) < 0)
+			return 5;
+		r->children++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < secs && !r->child_failed);
+	return r->child_failed ? 6 : 0;
+}
+
+/*
+ * As nobody without CAP_SYS_PTRACE: walker threads, and a process of our
+ * own (small and single-threaded, quick to make children) for the targets.
+ */
+static int exit_race_run(struct exit_race *r, int fd, unsigned int secs)
+{
+	pthread_t th[EXIT_RACE_WALKERS_MAX];
+	struct exit_walker ew = { .r = r, .fd = fd };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int i;
+	pid_t pid;
+	int ret;
+
+	if (become_nobody())
+		return 1;
+	if (cap_effective(CAP_SYS_PTRACE) || cap_effective(CAP_SYS_ADMIN))
+		return 2;
+	/* One CPU for the children, the others walk. */
+	r->walkers = cpus > 2 ? cpus - 1 : 1;
+	if (r->walkers > EXIT_RACE_WALKERS_MAX)
+		r->walkers = EXIT_RACE_WALKERS_MAX;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 3;
+	if (!pid) {
+		close(fd);
+		_exit(exit_race_spawn(r, secs));
+	}
+	for (i = 0; i < r->walkers; i++)
+		if (pthread_create(&th[i], NULL, exit_race_walker, &ew))
+			break;
+	ret = wait_exit(pid);
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELAXED);
+	while (i--)
+		pthread_join(th[i], NULL);
+	return ret;
+}
+
+/*
+ * The ptrace rules hold for a target that is exiting, as the kernel's
+ * own check (task_still_dumpable()): the walker may hold the mm of a
+ * target whose task->mm exit_mm() has just cleared, and that mm is not
+ * dumpable.  Walkers as nobody hammer short-lived nobody children that
+ * made themselves non-dumpable; every walk must be refused, EACCES while
+ * the child has its mm, ESRCH once it has let go.  A race: how often a
+ * broken check lets a walk through depends on timing: in the test VM, a
+ * check that read dumpability from task->mm let 0.6 to 2.3 walks a second
+ * through.  The run takes EDU_EXIT_RACE_SECS seconds (default 10).
+ */
+TEST_F_TIMEOUT(walk, ptrace_exiting_nondumpable, 120)
+{
+	const char *env = getenv("EDU_EXIT_RACE_SECS");
+	unsigned int secs = env ? strtoul(env, NULL, 10) : 10;
+	struct exit_race *r;
+	pid_t pid;
+
+	if (secs < 1 || secs > 60)
+		secs = 10;
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, r);
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(exit_race_run(r, self->fd, secs));
+	ASSERT_EQ(0, wait_exit(pid));
+	TH_LOG("%lu children in %u s, walks of them: %lu allowed, %lu other",
+	       r->children, secs, r->leaked, r->other);
+	TH_LOG("and %lu refused (EACCES), %lu gone (ESRCH)", r->denied,
+	       r->gone);
+	EXPECT_EQ(0, r->leaked);
+	EXPECT_EQ(0, r->other) TH_LOG("last error %d", r->other_err);
+	/* The walks did meet the children alive and gone. */
+	EXPECT_LT(0, r->denied);
+	EXPECT_LT(0, r->gone);
+	munmap(r, sizeof(*r));
 }
 
 /* --------------------------------------------------------------- race -- */
