@@ -36,6 +36,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "../include/edualloc_names.h"
 
 #define DEV			"/dev/edualloc"
 #define PM_PFN_MASK		((1ULL << 55) - 1)
@@ -617,11 +618,53 @@ static bool have_swap(void)
 }
 
 static const char zram_up[] =
-	"modprobe zram num_devices=1 2>/dev/null &&\n"
+	"modprobe zram num_devices=2 2>/dev/null &&\n"
 	"echo 64M > /sys/block/zram0/disksize &&\n"
 	"mkswap /dev/zram0 >/dev/null && swapon /dev/zram0";
 static const char zram_down[] =
 	"swapoff /dev/zram0 && echo 1 > /sys/block/zram0/reset";
+/* A second area, preferred to the first: its swap type is 1. */
+static const char zram_up2[] =
+	"{ [ -e /sys/block/zram1 ] || cat /sys/class/zram-control/hot_add; } >/dev/null &&\n"
+	"echo 64M > /sys/block/zram1/disksize &&\n"
+	"mkswap /dev/zram1 >/dev/null && swapon -p 10 /dev/zram1";
+static const char zram_down2[] =
+	"swapoff /dev/zram1 && echo 1 > /sys/block/zram1/reset";
+
+/*
+ * Without swap space, make some on zram, in the test VM only: @areas (1 or
+ * 2) areas.  NULL, or why not (for SKIP); *@made: the areas made, for
+ * swap_unmake().
+ */
+static const char *swap_make(unsigned int areas, unsigned int *made)
+{
+	char host[64] = "";
+
+	*made = 0;
+	if (have_swap())
+		return NULL;
+	/* Load no module outside the throwaway test VM (scripts/vm). */
+	gethostname(host, sizeof(host) - 1);
+	if (strcmp(host, "edualloc-vm"))
+		return "no swap space (and not in the test VM)";
+	if (system(zram_up))
+		return "no swap space, and no zram to make some";
+	*made = 1;
+	if (areas > 1 && !system(zram_up2))
+		*made = 2;
+	return NULL;
+}
+
+static int swap_unmake(unsigned int made)
+{
+	int ret = 0;
+
+	if (made > 1 && system(zram_down2))
+		ret = -1;
+	if (made && system(zram_down))
+		ret = -1;
+	return ret;
+}
 
 /*
  * Swapped-out pages: the PTE holds a swap entry (area and slot) instead of
@@ -637,20 +680,13 @@ TEST_F_TIMEOUT(walk, swap, 120)
 	struct edu_vma v;
 	__u64 pm[16];
 	size_t i, swapped = 0;
-	bool made = false;
+	const char *why;
+	unsigned int made;
 	char *p;
 
-	if (!have_swap()) {
-		char host[64] = "";
-
-		/* Load no module outside the throwaway test VM (scripts/vm). */
-		gethostname(host, sizeof(host) - 1);
-		if (strcmp(host, "edualloc-vm"))
-			SKIP(return, "no swap space (and not in the test VM)");
-		if (system(zram_up))
-			SKIP(return, "no swap space, and no zram to make some");
-		made = true;
-	}
+	why = swap_make(1, &made);
+	if (why)
+		SKIP(return, "%s", why);
 	p = map_anon(n * ps, true);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++)
@@ -693,7 +729,7 @@ TEST_F_TIMEOUT(walk, swap, 120)
 		EXPECT_TRUE(result_in_memory(w[i].result));
 	munmap(p, n * ps);
 	if (made)
-		EXPECT_EQ(0, system(zram_down));
+		EXPECT_EQ(0, swap_unmake(made));
 }
 
 /* ------------------------------------------------------------- VMAs -- */
@@ -1691,6 +1727,375 @@ TEST_F(walk, debugfs)
 	EXPECT_EQ(0, dbg_write("walk_target", "0"));
 	ASSERT_EQ(0, dbg_read("walk", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "no address"));
+	munmap(p, ps);
+}
+
+/* ------------------------------------ openers without CAP_SYS_ADMIN -- */
+
+/* Frame bits of a table entry (PTE_PFN_MASK: 52-bit physical addresses). */
+#define ENTRY_PFN_BITS		0x000ffffffffff000ULL
+/*
+ * A swap PTE on x86-64 (asm/pgtable_64.h): the type in bits 59-63, the
+ * slot inverted (L1TF) in bits 9-58, flags below.
+ */
+#define SWP_FLAG_BITS		0x1ffULL
+#define SWP_PTE_TYPE(e)		((e) >> 59)
+#define SWP_PTE_OFFSET(e)	((~(e) << 5) >> 14)
+
+/*
+ * Open the device with CAP_SYS_ADMIN out of the effective set, which is
+ * what the module asks at open(), then take it back.  -1 on failure.
+ */
+static int open_without_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2], saved[2];
+	int fd, err;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	memcpy(saved, data, sizeof(saved));
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -1;
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (syscall(SYS_capset, &hdr, saved)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	errno = err;
+	return fd;
+}
+
+/*
+ * Read debugfs file @file as uid 0 without CAP_SYS_ADMIN (dropped from
+ * every set, in a child) into @buf, which must be shared memory.
+ */
+static int dbg_read_no_admin(const char *file, char *buf, size_t size)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (drop_sys_admin() || cap_effective(CAP_SYS_ADMIN) ||
+		    getuid() != 0)
+			_exit(1);
+		_exit(dbg_read(file, buf, size) ? 2 : 0);
+	}
+	return wait_exit(pid);
+}
+
+/*
+ * The raw entry of every level line ("  PTE[ 12]  0x...") of a debugfs
+ * walk view, by level; entries not shown stay ~0.  The number of lines.
+ */
+static int dbg_walk_entries(const char *text, __u64 *entry)
+{
+	const char *line;
+	unsigned long long v;
+	unsigned int i, idx;
+	char name[8];
+	int n = 0;
+
+	for (i = 0; i < EDU_NR_LEVELS; i++)
+		entry[i] = ~0ULL;
+	for (line = text; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (sscanf(line, " %3[A-Z4][%u] 0x%llx", name, &idx, &v) != 3)
+			continue;
+		for (i = 0; i < EDU_NR_LEVELS; i++)
+			if (!strcmp(name, edu_level_names[i]))
+				entry[i] = v;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A swapped-out page: a privileged opener sees its swap area and slot, as
+ * pagemap does, and the slot in the raw PTE; an opener without
+ * CAP_SYS_ADMIN sees that it is swapped out, with the same flags, but
+ * neither area nor slot, in the page or in the raw entries.  The debugfs
+ * walk view says the same to a reader without CAP_SYS_ADMIN.  With swap
+ * made here, two areas, the second preferred: the slots are in area 1, so
+ * that a hidden area (0) differs from the real one.
+ */
+TEST_F_TIMEOUT(walk, swap_slots_hidden, 120)
+{
+	const size_t n = 16;
+	struct edu_walk_page wp[16], wu[16];
+	struct edu_walk_range rp, ru;
+	struct edu_walk op, ou;
+	struct edu_info info;
+	__u64 pm[16], pm2[16], pte, ep[EDU_NR_LEVELS], eu[EDU_NR_LEVELS];
+	const size_t size = 1 << 16;
+	size_t i, k = n, swapped = 0;
+	char *p, *buf, want[128], target[64];
+	unsigned int made, l;
+	const char *why;
+	int ufd;
+
+	why = swap_make(2, &made);
+	if (why)
+		SKIP(return, "%s", why);
+	ufd = open_without_sys_admin();
+	ASSERT_LE(0, ufd) TH_LOG("open without CAP_SYS_ADMIN: %s",
+				 strerror(errno));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_INFO, &info));
+	ASSERT_FALSE(info.caps & EDU_CAP_PFN);
+	p = map_anon(n * ps, true);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		memset(p + i * ps, 'A' + i, ps);
+	if (madvise(p, n * ps, MADV_PAGEOUT))
+		TH_LOG("MADV_PAGEOUT: %s", strerror(errno));
+
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, n, pm));
+	ASSERT_EQ(0, walk_range(self->fd, 0, (uintptr_t)p, n * ps, wp, n,
+				&rp));
+	ASSERT_EQ(0, walk_range(ufd, 0, (uintptr_t)p, n * ps, wu, n, &ru));
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, n, pm2));
+	for (i = 0; i < n; i++) {
+		if (pm[i] != pm2[i] || !(pm[i] & PM_SWAP) ||
+		    wp[i].result != EDU_WALK_SWAPPED)
+			continue;
+		if (k == n)
+			k = i;
+		swapped++;
+		EXPECT_EQ(pm[i] & 0x1f, wp[i].swap_type);
+		EXPECT_EQ((pm[i] & PM_PFN_MASK) >> 5, wp[i].swap_offset);
+		EXPECT_NE(0, wp[i].swap_offset);	/* slot 0: the header */
+		if (made == 2)
+			EXPECT_EQ(1, wp[i].swap_type);
+		EXPECT_EQ(EDU_WALK_SWAPPED, wu[i].result);
+		EXPECT_EQ(wp[i].level, wu[i].level);
+		EXPECT_EQ(wp[i].flags, wu[i].flags);
+		EXPECT_EQ(0, wu[i].swap_type) TH_LOG("page %zu", i);
+		EXPECT_EQ(0, wu[i].swap_offset) TH_LOG("page %zu", i);
+		EXPECT_EQ(0, wu[i].pfn);
+	}
+	TH_LOG("%zu of %zu pages swapped out, %u swap area(s) made", swapped,
+	       n, made);
+	ASSERT_LT(0, swapped);
+	/* How many pages are in swap is no secret. */
+	EXPECT_EQ(rp.swapped, ru.swapped);
+
+	/* One page, every level: the slot is in the raw PTE, or not. */
+	ASSERT_EQ(0, walk_one(self->fd, 0, (uintptr_t)p + k * ps, &op));
+	ASSERT_EQ(0, walk_one(ufd, 0, (uintptr_t)p + k * ps, &ou));
+	ASSERT_EQ(EDU_WALK_SWAPPED, op.page.result);
+	ASSERT_EQ(EDU_WALK_SWAPPED, ou.page.result);
+	ASSERT_EQ(EDU_ENTRY_NOT_PRESENT, op.level[EDU_LVL_PTE].state);
+	pte = op.level[EDU_LVL_PTE].entry;
+	EXPECT_EQ(wp[k].swap_type, SWP_PTE_TYPE(pte));
+	EXPECT_EQ(wp[k].swap_offset, SWP_PTE_OFFSET(pte));
+	EXPECT_EQ(pte & SWP_FLAG_BITS, ou.level[EDU_LVL_PTE].entry);
+	EXPECT_EQ(0, ou.page.swap_type);
+	EXPECT_EQ(0, ou.page.swap_offset);
+	EXPECT_EQ(0, ou.phys);
+	for (l = 0; l < EDU_NR_LEVELS; l++) {
+		EXPECT_EQ(op.level[l].state, ou.level[l].state);
+		EXPECT_EQ(op.level[l].flags, ou.level[l].flags);
+		EXPECT_EQ(0, ou.level[l].table_pfn) TH_LOG("level %u", l);
+		EXPECT_EQ(0, ou.level[l].next_pfn) TH_LOG("level %u", l);
+		if (l != EDU_LVL_PTE)
+			EXPECT_EQ(op.level[l].entry & ~ENTRY_PFN_BITS,
+				  ou.level[l].entry) TH_LOG("level %u", l);
+	}
+
+	/*
+	 * The debugfs walk view, read without CAP_SYS_ADMIN first: by a
+	 * child, and fork() clears the "exclusive" bit of our swap PTEs.
+	 */
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	snprintf(target, sizeof(target), "%d %lx", getpid(),
+		 (long)(p + k * ps));
+	if (dbg_write("walk_target", target))
+		SKIP(goto out, "no debugfs walk_target");
+	ASSERT_EQ(0, dbg_read_no_admin("walk", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "result: swapped out\n")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "slot")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "frame")) TH_LOG("%s", buf);
+	ASSERT_LT(0, dbg_walk_entries(buf, eu));
+	for (l = 0; l < EDU_NR_LEVELS; l++)
+		if (eu[l] != ~0ULL)
+			EXPECT_EQ(0, eu[l] & ENTRY_PFN_BITS) TH_LOG("%s", buf);
+	ASSERT_EQ(0, dbg_read("walk", buf, size));
+	snprintf(want, sizeof(want), "swapped out to swap area %llu, slot %#llx\n",
+		 (unsigned long long)wp[k].swap_type,
+		 (unsigned long long)wp[k].swap_offset);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	ASSERT_LT(0, dbg_walk_entries(buf, ep));
+	EXPECT_EQ(wp[k].swap_offset, SWP_PTE_OFFSET(ep[EDU_LVL_PTE]));
+	EXPECT_EQ(ep[EDU_LVL_PTE] & SWP_FLAG_BITS, eu[EDU_LVL_PTE])
+		TH_LOG("%s", buf);
+out:
+	dbg_write("walk_target", "0");
+	munmap(buf, size);
+	munmap(p, n * ps);
+	close(ufd);
+	if (made)
+		EXPECT_EQ(0, swap_unmake(made));
+}
+
+/*
+ * EDU_IOC_LAYOUT: an opener without CAP_SYS_ADMIN gets the paging mode and
+ * where user space ends, and zero in every other byte of the structure -
+ * every region, the unused slots, the reserved words - while a privileged
+ * opener gets every kernel region, non-empty, in the kernel half.
+ */
+TEST_F(walk, layout_hidden)
+{
+	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
+				  0xff00000000000000ULL : 0xffff800000000000ULL;
+	struct edu_layout lp, lu, want;
+	struct edu_info info;
+	unsigned int i;
+	int ufd = open_without_sys_admin();
+
+	ASSERT_LE(0, ufd);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_INFO, &info));
+	ASSERT_FALSE(info.caps & EDU_CAP_PFN);
+	/* Garbage in, so that a field the module leaves alone shows. */
+	memset(&lp, 0xa5, sizeof(lp));
+	memset(&lu, 0xa5, sizeof(lu));
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_LAYOUT, &lp));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_LAYOUT, &lu));
+	close(ufd);
+
+	EXPECT_EQ(self->info.pgtable_levels, lp.levels);
+	EXPECT_EQ(EDU_NR_REGIONS, lp.nr_regions);
+	EXPECT_EQ(0, lp.region[EDU_REGION_USER].start);
+	EXPECT_NE(0, lp.region[EDU_REGION_USER].end);
+	for (i = 1; i < EDU_NR_REGIONS; i++) {
+		EXPECT_LE(kernel_half, lp.region[i].start) TH_LOG("region %u", i);
+		EXPECT_LT(lp.region[i].start, lp.region[i].end)
+			TH_LOG("region %u", i);
+	}
+
+	memset(&want, 0, sizeof(want));
+	want.levels = lp.levels;
+	want.nr_regions = lp.nr_regions;
+	want.region[EDU_REGION_USER].end = lp.region[EDU_REGION_USER].end;
+	for (i = 0; i < EDU_REGION_SLOTS; i++) {
+		EXPECT_EQ(want.region[i].start, lu.region[i].start)
+			TH_LOG("region %u", i);
+		EXPECT_EQ(want.region[i].end, lu.region[i].end)
+			TH_LOG("region %u", i);
+		if (i >= EDU_NR_REGIONS)
+			EXPECT_EQ(0, lp.region[i].start | lp.region[i].end);
+	}
+	/* And every byte, reserved words and all. */
+	EXPECT_EQ(0, memcmp(&want, &lu, sizeof(want)));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, lp.reserved[i]);
+}
+
+/* Does the text have a hexadecimal number in the kernel half? */
+static bool has_kernel_address(const char *text, __u64 kernel_half)
+{
+	const char *s;
+
+	for (s = text; (s = strstr(s, "0x")); s += 2)
+		if (strtoull(s, NULL, 16) >= kernel_half)
+			return true;
+	return false;
+}
+
+/*
+ * The debugfs views read by root without CAP_SYS_ADMIN: a walk shows no
+ * frame numbers (nor in the raw entries) and no physical address, maps no
+ * kernel address, layout no kernel region, kbuf nothing at all.  Read with
+ * CAP_SYS_ADMIN, the same views show them, the frame as pagemap says.
+ */
+TEST_F(walk, debugfs_no_sys_admin)
+{
+	const size_t size = 1 << 16;
+	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
+				  0xff00000000000000ULL : 0xffff800000000000ULL;
+	char *p = map_anon(ps, true), *buf, target[64], want[64];
+	unsigned long long a, b;
+	__u64 pm, ent[EDU_NR_LEVELS];
+	const char *line;
+	unsigned int i;
+	int lines, n;
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	snprintf(target, sizeof(target), "%d %lx", getpid(), (long)p);
+	if (dbg_write("walk_target", target))
+		SKIP(return, "no debugfs walk_target");
+
+	/* walk */
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, 1, &pm));
+	ASSERT_TRUE(pm & PM_PRESENT);
+	ASSERT_EQ(0, dbg_read("walk", buf, size));
+	snprintf(want, sizeof(want), "; frame %#llx on node",
+		 (unsigned long long)(pm & PM_PFN_MASK));
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "physical address: 0x"));
+	ASSERT_LT(0, dbg_walk_entries(buf, ent));
+	EXPECT_EQ(pm & PM_PFN_MASK, (ent[EDU_LVL_PTE] & ENTRY_PFN_BITS) >> 12);
+	ASSERT_EQ(0, dbg_read_no_admin("walk", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "anonymous memory")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "frame")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "physical")) TH_LOG("%s", buf);
+	lines = dbg_walk_entries(buf, ent);
+	EXPECT_EQ(self->info.pgtable_levels, lines) TH_LOG("%s", buf);
+	for (i = 0; i < EDU_NR_LEVELS; i++)
+		if (ent[i] != ~0ULL)
+			EXPECT_EQ(0, ent[i] & ENTRY_PFN_BITS) TH_LOG("%s", buf);
+
+	/* maps: user addresses only ("%08llx-%08llx ..."). */
+	ASSERT_EQ(0, dbg_read_no_admin("maps", buf, size));
+	lines = 0;
+	for (line = buf; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (*line == '#')
+			continue;
+		n = sscanf(line, "%llx-%llx ", &a, &b);
+		ASSERT_EQ(2, n) TH_LOG("%s", line);
+		EXPECT_GT(kernel_half, b) TH_LOG("%s", line);
+		lines++;
+	}
+	EXPECT_LT(3, lines) TH_LOG("%s", buf);
+
+	/* layout: user space, and not one kernel region by name. */
+	ASSERT_EQ(0, dbg_read("layout", buf, size));
+	for (i = 0; i < EDU_NR_REGIONS; i++)
+		EXPECT_TRUE(!!strstr(buf, edu_region_names[i]))
+			TH_LOG("region %u missing", i);
+	EXPECT_TRUE(has_kernel_address(buf, kernel_half));
+	ASSERT_EQ(0, dbg_read_no_admin("layout", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "kernel addresses hidden")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, edu_region_names[EDU_REGION_USER]));
+	for (i = 1; i < EDU_NR_REGIONS; i++)
+		EXPECT_FALSE(!!strstr(buf, edu_region_names[i]))
+			TH_LOG("region %u shown:\n%s", i, buf);
+	EXPECT_FALSE(has_kernel_address(buf, kernel_half)) TH_LOG("%s", buf);
+
+	/* kbuf: nothing but why not. */
+	ASSERT_EQ(0, dbg_read("kbuf", buf, size));
+	EXPECT_TRUE(has_kernel_address(buf, kernel_half));
+	ASSERT_EQ(0, dbg_read_no_admin("kbuf", buf, size));
+	EXPECT_STREQ("kernel addresses hidden: open this file with CAP_SYS_ADMIN\n",
+		     buf);
+
+	dbg_write("walk_target", "0");
+	munmap(buf, size);
 	munmap(p, ps);
 }
 
