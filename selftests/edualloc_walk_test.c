@@ -10,6 +10,7 @@
  * entry changed in between (NUMA balancing, khugepaged, reclaim) is not
  * judged.  The number of pages cross-checked is printed at the end.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1543,6 +1544,79 @@ TEST_F(walk, levels)
 		  w.level[EDU_LVL_PTE].table_pfn);
 	EXPECT_EQ(EDU_PTE_PRESENT | EDU_PTE_WRITE | EDU_PTE_USER |
 		  EDU_PTE_NX, w.effective);
+	munmap(p, ps);
+}
+
+/* Does /proc/cpuinfo list @flag (for the first CPU)?  -1: no flags line. */
+static int cpuinfo_has(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192], *tok, *save;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		ret = 0;
+		strtok_r(line, ":", &save);
+		while ((tok = strtok_r(NULL, " \t\n", &save)))
+			if (!strcmp(tok, flag))
+				ret = 1;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The paging mode the run is meant to test, from EDU_EXPECT_LEVELS (4 or
+ * 5, set by scripts/check for each VM run): a run meant for 5-level paging
+ * must fail if LA57 is lost, not test 4-level paging twice.  Two witnesses
+ * besides the module: /proc/cpuinfo lists la57 only while the kernel uses
+ * it (it clears the flag otherwise, as for no5lvl), and only 5-level
+ * paging lets user space map above 47 bits when asked for.
+ */
+TEST_F(walk, expected_levels)
+{
+	const char *env = getenv("EDU_EXPECT_LEVELS");
+	unsigned int eax, ebx, ecx = 0, edx;
+	struct edu_layout lay;
+	struct edu_walk w;
+	int want, la57;
+	char *p, *hi;
+
+	if (!env || !*env)
+		SKIP(return, "EDU_EXPECT_LEVELS is not set");
+	want = atoi(env);
+	ASSERT_TRUE(want == 4 || want == 5)
+		TH_LOG("EDU_EXPECT_LEVELS=%s: 4 or 5", env);
+	__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx);
+	la57 = cpuinfo_has("la57");
+	ASSERT_LE(0, la57) TH_LOG("no flags in /proc/cpuinfo");
+	TH_LOG("want %d levels: module %llu, cpuinfo la57 %d, CPUID LA57 %d",
+	       want, (unsigned long long)self->info.pgtable_levels, la57,
+	       !!(ecx & (1U << 16)));
+	EXPECT_EQ(want, self->info.pgtable_levels);
+	EXPECT_EQ(want == 5, la57);
+
+	hi = mmap((void *)(1UL << 50), ps, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hi);
+	EXPECT_EQ(want == 5, (uintptr_t)hi >= (1UL << 47))
+		TH_LOG("a mapping asked for at 1 << 50 is at %p", hi);
+	munmap(hi, ps);
+
+	p = map_anon(ps, true);
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	ASSERT_EQ(0, walk_one(self->fd, 0, (uintptr_t)p, &w));
+	EXPECT_EQ(want, w.levels);
+	EXPECT_EQ(want == 5 ? EDU_ENTRY_TABLE : EDU_ENTRY_FOLDED,
+		  w.level[EDU_LVL_P4D].state);
+	memset(&lay, 0, sizeof(lay));
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_LAYOUT, &lay));
+	EXPECT_EQ(want, lay.levels);
 	munmap(p, ps);
 }
 
