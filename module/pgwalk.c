@@ -70,14 +70,17 @@ static void *edu_kbuf_vmalloc;
  * and saved ids, or the caller needs CAP_SYS_PTRACE in the target's user
  * namespace; and a target that is not dumpable (a setuid program, or after
  * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE over its mm's namespace.
+ * Dumpability is read from @mm, the address space we got with
+ * get_task_mm() and will walk, not from task->mm: exit_mm() may have
+ * cleared that since, while we still hold the mm.  The kernel refuses that
+ * case too (task_still_dumpable(): the dumpability exit_mm() saved).
  * What we cannot ask are the LSMs (security_ptrace_access_check() is not
  * exported either): Yama only restricts PTRACE_MODE_ATTACH, but an SELinux
  * or AppArmor policy is not consulted.  Called under task_lock(task).
  */
-static bool edu_may_read_task(struct task_struct *task)
+static bool edu_may_read_task(struct task_struct *task, struct mm_struct *mm)
 {
 	const struct cred *cred, *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -95,8 +98,7 @@ static bool edu_may_read_task(struct task_struct *task)
 	rcu_read_unlock();
 	if (!ok)
 		return false;
-	mm = task->mm;
-	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
+	if (get_dumpable(mm) != SUID_DUMP_USER &&
 	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
 		return false;
 	return true;
@@ -139,7 +141,7 @@ struct mm_struct *edu_target_mm(u64 pid)
 	mm = get_task_mm(task);
 	if (mm && mm != current->mm) {
 		task_lock(task);
-		ok = edu_may_read_task(task);
+		ok = edu_may_read_task(task, mm);
 		task_unlock(task);
 	}
 	up_read(&task->signal->exec_update_lock);

@@ -15,8 +15,9 @@
  *   - the debugfs views are root-only: files 0400/0600 (0200 for the
  *     write-only triggers), directories debugfs's 0755 under the 0700
  *     debugfs root.
- * The page-table walker's ioctls are not covered: the header defines none
- * yet.
+ * The page-table walker's ioctls and debugfs views have theirs in
+ * edualloc_walk_test (unprivileged_opener, swap_slots_hidden,
+ * layout_hidden, debugfs_no_sys_admin).
  */
 #include <dirent.h>
 #include <errno.h>

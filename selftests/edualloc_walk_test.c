@@ -10,10 +10,12 @@
  * entry changed in between (NUMA balancing, khugepaged, reclaim) is not
  * judged.  The number of pages cross-checked is printed at the end.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +37,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "../include/edualloc_names.h"
 
 #define DEV			"/dev/edualloc"
 #define PM_PFN_MASK		((1ULL << 55) - 1)
@@ -616,11 +619,53 @@ static bool have_swap(void)
 }
 
 static const char zram_up[] =
-	"modprobe zram num_devices=1 2>/dev/null &&\n"
+	"modprobe zram num_devices=2 2>/dev/null &&\n"
 	"echo 64M > /sys/block/zram0/disksize &&\n"
 	"mkswap /dev/zram0 >/dev/null && swapon /dev/zram0";
 static const char zram_down[] =
 	"swapoff /dev/zram0 && echo 1 > /sys/block/zram0/reset";
+/* A second area, preferred to the first: its swap type is 1. */
+static const char zram_up2[] =
+	"{ [ -e /sys/block/zram1 ] || cat /sys/class/zram-control/hot_add; } >/dev/null &&\n"
+	"echo 64M > /sys/block/zram1/disksize &&\n"
+	"mkswap /dev/zram1 >/dev/null && swapon -p 10 /dev/zram1";
+static const char zram_down2[] =
+	"swapoff /dev/zram1 && echo 1 > /sys/block/zram1/reset";
+
+/*
+ * Without swap space, make some on zram, in the test VM only: @areas (1 or
+ * 2) areas.  NULL, or why not (for SKIP); *@made: the areas made, for
+ * swap_unmake().
+ */
+static const char *swap_make(unsigned int areas, unsigned int *made)
+{
+	char host[64] = "";
+
+	*made = 0;
+	if (have_swap())
+		return NULL;
+	/* Load no module outside the throwaway test VM (scripts/vm). */
+	gethostname(host, sizeof(host) - 1);
+	if (strcmp(host, "edualloc-vm"))
+		return "no swap space (and not in the test VM)";
+	if (system(zram_up))
+		return "no swap space, and no zram to make some";
+	*made = 1;
+	if (areas > 1 && !system(zram_up2))
+		*made = 2;
+	return NULL;
+}
+
+static int swap_unmake(unsigned int made)
+{
+	int ret = 0;
+
+	if (made > 1 && system(zram_down2))
+		ret = -1;
+	if (made && system(zram_down))
+		ret = -1;
+	return ret;
+}
 
 /*
  * Swapped-out pages: the PTE holds a swap entry (area and slot) instead of
@@ -636,20 +681,13 @@ TEST_F_TIMEOUT(walk, swap, 120)
 	struct edu_vma v;
 	__u64 pm[16];
 	size_t i, swapped = 0;
-	bool made = false;
+	const char *why;
+	unsigned int made;
 	char *p;
 
-	if (!have_swap()) {
-		char host[64] = "";
-
-		/* Load no module outside the throwaway test VM (scripts/vm). */
-		gethostname(host, sizeof(host) - 1);
-		if (strcmp(host, "edualloc-vm"))
-			SKIP(return, "no swap space (and not in the test VM)");
-		if (system(zram_up))
-			SKIP(return, "no swap space, and no zram to make some");
-		made = true;
-	}
+	why = swap_make(1, &made);
+	if (why)
+		SKIP(return, "%s", why);
 	p = map_anon(n * ps, true);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++)
@@ -692,7 +730,7 @@ TEST_F_TIMEOUT(walk, swap, 120)
 		EXPECT_TRUE(result_in_memory(w[i].result));
 	munmap(p, n * ps);
 	if (made)
-		EXPECT_EQ(0, system(zram_down));
+		EXPECT_EQ(0, swap_unmake(made));
 }
 
 /* ------------------------------------------------------------- VMAs -- */
@@ -1036,6 +1074,208 @@ TEST_F(walk, ptrace_rules)
 	wait_exit(dumpable);
 }
 
+/* ------------------------------------- an exiting, non-dumpable target -- */
+
+/* Is @cap in this thread's effective set? */
+static bool cap_effective(unsigned int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* cannot tell: assume the worst */
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+#define EXIT_RACE_WALKERS_MAX	8
+
+/* Shared by the walkers (threads), the spawner and its children. */
+struct exit_race {
+	pid_t target;		/* the child to walk, 0: none yet (__atomic) */
+	bool stop;		/* __atomic */
+	unsigned long walks;	/* __atomic: children wait for walks */
+	unsigned long denied;	/* EACCES: before the child's exit_mm() */
+	unsigned long gone;	/* ESRCH: after it */
+	unsigned long leaked;	/* allowed: the bug */
+	unsigned long other;	/* any other result */
+	int other_err;
+	unsigned long children;
+	unsigned int walkers;
+	bool child_failed;	/* a child could not make itself non-dumpable */
+};
+
+struct exit_walker {
+	struct exit_race *r;
+	int fd;
+};
+
+static void *exit_race_walker(void *arg)
+{
+	struct exit_walker *ew = arg;
+	struct exit_race *r = ew->r;
+	unsigned long denied = 0, gone = 0, leaked = 0, other = 0;
+	struct edu_walk w;
+	pid_t pid;
+	int ret;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		pid = __atomic_load_n(&r->target, __ATOMIC_ACQUIRE);
+		if (!pid)
+			continue;
+		ret = walk_one(ew->fd, pid, (uintptr_t)&data_var, &w);
+		if (!ret) {
+			leaked++;
+		} else if (ret == -EACCES) {
+			denied++;
+		} else if (ret == -ESRCH) {
+			gone++;
+		} else {
+			other++;
+			__atomic_store_n(&r->other_err, ret, __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_add(&r->walks, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_add(&r->denied, denied, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->gone, gone, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->leaked, leaked, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->other, other, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * A child that makes itself (and the address space it shares with its
+ * parent) non-dumpable, offers itself to the walkers and exits once they
+ * have had a few goes at it, so that some walks meet it in exit_mm().
+ */
+static int exit_race_child(void *arg)
+{
+	struct exit_race *r = arg;
+	unsigned long w0, spins;
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		r->child_failed = true;
+		_exit(1);
+	}
+	w0 = __atomic_load_n(&r->walks, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->target, syscall(SYS_gettid), __ATOMIC_RELEASE);
+	for (spins = 0; spins < 1000000; spins++)
+		if (__atomic_load_n(&r->walks, __ATOMIC_RELAXED) >=
+		    w0 + 2 * r->walkers)
+			break;
+	_exit(0);
+}
+
+/*
+ * The children, one at a time, for @secs seconds.  They share our address
+ * space, as after vfork(), and we go on as soon as one lets go of it, on
+ * its way out, without waiting to reap it (SIGCHLD ignored): several times
+ * as many children a second as with fork() and waitpid().  The walkers
+ * stay on a child until the next one replaces it.
+ */
+static int exit_race_spawn(struct exit_race *r, unsigned int secs)
+{
+	const size_t stack_size = 64 << 10;
+	struct timespec t0, t;
+	char *stack;
+
+	stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED || signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+		return 4;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (clone(exit_race_child, stack + stack_size,
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, r) < 0)
+			return 5;
+		r->children++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < secs && !r->child_failed);
+	return r->child_failed ? 6 : 0;
+}
+
+/*
+ * As nobody without CAP_SYS_PTRACE: walker threads, and a process of our
+ * own (small and single-threaded, quick to make children) for the targets.
+ */
+static int exit_race_run(struct exit_race *r, int fd, unsigned int secs)
+{
+	pthread_t th[EXIT_RACE_WALKERS_MAX];
+	struct exit_walker ew = { .r = r, .fd = fd };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int i;
+	pid_t pid;
+	int ret;
+
+	if (become_nobody())
+		return 1;
+	if (cap_effective(CAP_SYS_PTRACE) || cap_effective(CAP_SYS_ADMIN))
+		return 2;
+	/* One CPU for the children, the others walk. */
+	r->walkers = cpus > 2 ? cpus - 1 : 1;
+	if (r->walkers > EXIT_RACE_WALKERS_MAX)
+		r->walkers = EXIT_RACE_WALKERS_MAX;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 3;
+	if (!pid) {
+		close(fd);
+		_exit(exit_race_spawn(r, secs));
+	}
+	for (i = 0; i < r->walkers; i++)
+		if (pthread_create(&th[i], NULL, exit_race_walker, &ew))
+			break;
+	ret = wait_exit(pid);
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELAXED);
+	while (i--)
+		pthread_join(th[i], NULL);
+	return ret;
+}
+
+/*
+ * The ptrace rules hold for a target that is exiting, as the kernel's
+ * own check (task_still_dumpable()): the walker may hold the mm of a
+ * target whose task->mm exit_mm() has just cleared, and that mm is not
+ * dumpable.  Walkers as nobody hammer short-lived nobody children that
+ * made themselves non-dumpable; every walk must be refused, EACCES while
+ * the child has its mm, ESRCH once it has let go.  A race: how often a
+ * broken check lets a walk through depends on timing: in the test VM, a
+ * check that read dumpability from task->mm let 0.6 to 2.3 walks a second
+ * through.  The run takes EDU_EXIT_RACE_SECS seconds (default 10).
+ */
+TEST_F_TIMEOUT(walk, ptrace_exiting_nondumpable, 120)
+{
+	const char *env = getenv("EDU_EXIT_RACE_SECS");
+	unsigned int secs = env ? strtoul(env, NULL, 10) : 10;
+	struct exit_race *r;
+	pid_t pid;
+
+	if (secs < 1 || secs > 60)
+		secs = 10;
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, r);
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(exit_race_run(r, self->fd, secs));
+	ASSERT_EQ(0, wait_exit(pid));
+	TH_LOG("%lu children in %u s, walks of them: %lu allowed, %lu other",
+	       r->children, secs, r->leaked, r->other);
+	TH_LOG("and %lu refused (EACCES), %lu gone (ESRCH)", r->denied,
+	       r->gone);
+	EXPECT_EQ(0, r->leaked);
+	EXPECT_EQ(0, r->other) TH_LOG("last error %d", r->other_err);
+	/* The walks did meet the children alive and gone. */
+	EXPECT_LT(0, r->denied);
+	EXPECT_LT(0, r->gone);
+	munmap(r, sizeof(*r));
+}
+
 /* --------------------------------------------------------------- race -- */
 
 #define RACE_PAGES	64
@@ -1307,6 +1547,79 @@ TEST_F(walk, levels)
 	munmap(p, ps);
 }
 
+/* Does /proc/cpuinfo list @flag (for the first CPU)?  -1: no flags line. */
+static int cpuinfo_has(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192], *tok, *save;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		ret = 0;
+		strtok_r(line, ":", &save);
+		while ((tok = strtok_r(NULL, " \t\n", &save)))
+			if (!strcmp(tok, flag))
+				ret = 1;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The paging mode the run is meant to test, from EDU_EXPECT_LEVELS (4 or
+ * 5, set by scripts/check for each VM run): a run meant for 5-level paging
+ * must fail if LA57 is lost, not test 4-level paging twice.  Two witnesses
+ * besides the module: /proc/cpuinfo lists la57 only while the kernel uses
+ * it (it clears the flag otherwise, as for no5lvl), and only 5-level
+ * paging lets user space map above 47 bits when asked for.
+ */
+TEST_F(walk, expected_levels)
+{
+	const char *env = getenv("EDU_EXPECT_LEVELS");
+	unsigned int eax, ebx, ecx = 0, edx;
+	struct edu_layout lay;
+	struct edu_walk w;
+	int want, la57;
+	char *p, *hi;
+
+	if (!env || !*env)
+		SKIP(return, "EDU_EXPECT_LEVELS is not set");
+	want = atoi(env);
+	ASSERT_TRUE(want == 4 || want == 5)
+		TH_LOG("EDU_EXPECT_LEVELS=%s: 4 or 5", env);
+	__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx);
+	la57 = cpuinfo_has("la57");
+	ASSERT_LE(0, la57) TH_LOG("no flags in /proc/cpuinfo");
+	TH_LOG("want %d levels: module %llu, cpuinfo la57 %d, CPUID LA57 %d",
+	       want, (unsigned long long)self->info.pgtable_levels, la57,
+	       !!(ecx & (1U << 16)));
+	EXPECT_EQ(want, self->info.pgtable_levels);
+	EXPECT_EQ(want == 5, la57);
+
+	hi = mmap((void *)(1UL << 50), ps, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hi);
+	EXPECT_EQ(want == 5, (uintptr_t)hi >= (1UL << 47))
+		TH_LOG("a mapping asked for at 1 << 50 is at %p", hi);
+	munmap(hi, ps);
+
+	p = map_anon(ps, true);
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	ASSERT_EQ(0, walk_one(self->fd, 0, (uintptr_t)p, &w));
+	EXPECT_EQ(want, w.levels);
+	EXPECT_EQ(want == 5 ? EDU_ENTRY_TABLE : EDU_ENTRY_FOLDED,
+		  w.level[EDU_LVL_P4D].state);
+	memset(&lay, 0, sizeof(lay));
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_LAYOUT, &lay));
+	EXPECT_EQ(want, lay.levels);
+	munmap(p, ps);
+}
+
 TEST_F(walk, pfn_info)
 {
 	char *p = map_anon(2 * ps, true);
@@ -1488,6 +1801,375 @@ TEST_F(walk, debugfs)
 	EXPECT_EQ(0, dbg_write("walk_target", "0"));
 	ASSERT_EQ(0, dbg_read("walk", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "no address"));
+	munmap(p, ps);
+}
+
+/* ------------------------------------ openers without CAP_SYS_ADMIN -- */
+
+/* Frame bits of a table entry (PTE_PFN_MASK: 52-bit physical addresses). */
+#define ENTRY_PFN_BITS		0x000ffffffffff000ULL
+/*
+ * A swap PTE on x86-64 (asm/pgtable_64.h): the type in bits 59-63, the
+ * slot inverted (L1TF) in bits 9-58, flags below.
+ */
+#define SWP_FLAG_BITS		0x1ffULL
+#define SWP_PTE_TYPE(e)		((e) >> 59)
+#define SWP_PTE_OFFSET(e)	((~(e) << 5) >> 14)
+
+/*
+ * Open the device with CAP_SYS_ADMIN out of the effective set, which is
+ * what the module asks at open(), then take it back.  -1 on failure.
+ */
+static int open_without_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2], saved[2];
+	int fd, err;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	memcpy(saved, data, sizeof(saved));
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -1;
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (syscall(SYS_capset, &hdr, saved)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	errno = err;
+	return fd;
+}
+
+/*
+ * Read debugfs file @file as uid 0 without CAP_SYS_ADMIN (dropped from
+ * every set, in a child) into @buf, which must be shared memory.
+ */
+static int dbg_read_no_admin(const char *file, char *buf, size_t size)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (drop_sys_admin() || cap_effective(CAP_SYS_ADMIN) ||
+		    getuid() != 0)
+			_exit(1);
+		_exit(dbg_read(file, buf, size) ? 2 : 0);
+	}
+	return wait_exit(pid);
+}
+
+/*
+ * The raw entry of every level line ("  PTE[ 12]  0x...") of a debugfs
+ * walk view, by level; entries not shown stay ~0.  The number of lines.
+ */
+static int dbg_walk_entries(const char *text, __u64 *entry)
+{
+	const char *line;
+	unsigned long long v;
+	unsigned int i, idx;
+	char name[8];
+	int n = 0;
+
+	for (i = 0; i < EDU_NR_LEVELS; i++)
+		entry[i] = ~0ULL;
+	for (line = text; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (sscanf(line, " %3[A-Z4][%u] 0x%llx", name, &idx, &v) != 3)
+			continue;
+		for (i = 0; i < EDU_NR_LEVELS; i++)
+			if (!strcmp(name, edu_level_names[i]))
+				entry[i] = v;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A swapped-out page: a privileged opener sees its swap area and slot, as
+ * pagemap does, and the slot in the raw PTE; an opener without
+ * CAP_SYS_ADMIN sees that it is swapped out, with the same flags, but
+ * neither area nor slot, in the page or in the raw entries.  The debugfs
+ * walk view says the same to a reader without CAP_SYS_ADMIN.  With swap
+ * made here, two areas, the second preferred: the slots are in area 1, so
+ * that a hidden area (0) differs from the real one.
+ */
+TEST_F_TIMEOUT(walk, swap_slots_hidden, 120)
+{
+	const size_t n = 16;
+	struct edu_walk_page wp[16], wu[16];
+	struct edu_walk_range rp, ru;
+	struct edu_walk op, ou;
+	struct edu_info info;
+	__u64 pm[16], pm2[16], pte, ep[EDU_NR_LEVELS], eu[EDU_NR_LEVELS];
+	const size_t size = 1 << 16;
+	size_t i, k = n, swapped = 0;
+	char *p, *buf, want[128], target[64];
+	unsigned int made, l;
+	const char *why;
+	int ufd;
+
+	why = swap_make(2, &made);
+	if (why)
+		SKIP(return, "%s", why);
+	ufd = open_without_sys_admin();
+	ASSERT_LE(0, ufd) TH_LOG("open without CAP_SYS_ADMIN: %s",
+				 strerror(errno));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_INFO, &info));
+	ASSERT_FALSE(info.caps & EDU_CAP_PFN);
+	p = map_anon(n * ps, true);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		memset(p + i * ps, 'A' + i, ps);
+	if (madvise(p, n * ps, MADV_PAGEOUT))
+		TH_LOG("MADV_PAGEOUT: %s", strerror(errno));
+
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, n, pm));
+	ASSERT_EQ(0, walk_range(self->fd, 0, (uintptr_t)p, n * ps, wp, n,
+				&rp));
+	ASSERT_EQ(0, walk_range(ufd, 0, (uintptr_t)p, n * ps, wu, n, &ru));
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, n, pm2));
+	for (i = 0; i < n; i++) {
+		if (pm[i] != pm2[i] || !(pm[i] & PM_SWAP) ||
+		    wp[i].result != EDU_WALK_SWAPPED)
+			continue;
+		if (k == n)
+			k = i;
+		swapped++;
+		EXPECT_EQ(pm[i] & 0x1f, wp[i].swap_type);
+		EXPECT_EQ((pm[i] & PM_PFN_MASK) >> 5, wp[i].swap_offset);
+		EXPECT_NE(0, wp[i].swap_offset);	/* slot 0: the header */
+		if (made == 2)
+			EXPECT_EQ(1, wp[i].swap_type);
+		EXPECT_EQ(EDU_WALK_SWAPPED, wu[i].result);
+		EXPECT_EQ(wp[i].level, wu[i].level);
+		EXPECT_EQ(wp[i].flags, wu[i].flags);
+		EXPECT_EQ(0, wu[i].swap_type) TH_LOG("page %zu", i);
+		EXPECT_EQ(0, wu[i].swap_offset) TH_LOG("page %zu", i);
+		EXPECT_EQ(0, wu[i].pfn);
+	}
+	TH_LOG("%zu of %zu pages swapped out, %u swap area(s) made", swapped,
+	       n, made);
+	ASSERT_LT(0, swapped);
+	/* How many pages are in swap is no secret. */
+	EXPECT_EQ(rp.swapped, ru.swapped);
+
+	/* One page, every level: the slot is in the raw PTE, or not. */
+	ASSERT_EQ(0, walk_one(self->fd, 0, (uintptr_t)p + k * ps, &op));
+	ASSERT_EQ(0, walk_one(ufd, 0, (uintptr_t)p + k * ps, &ou));
+	ASSERT_EQ(EDU_WALK_SWAPPED, op.page.result);
+	ASSERT_EQ(EDU_WALK_SWAPPED, ou.page.result);
+	ASSERT_EQ(EDU_ENTRY_NOT_PRESENT, op.level[EDU_LVL_PTE].state);
+	pte = op.level[EDU_LVL_PTE].entry;
+	EXPECT_EQ(wp[k].swap_type, SWP_PTE_TYPE(pte));
+	EXPECT_EQ(wp[k].swap_offset, SWP_PTE_OFFSET(pte));
+	EXPECT_EQ(pte & SWP_FLAG_BITS, ou.level[EDU_LVL_PTE].entry);
+	EXPECT_EQ(0, ou.page.swap_type);
+	EXPECT_EQ(0, ou.page.swap_offset);
+	EXPECT_EQ(0, ou.phys);
+	for (l = 0; l < EDU_NR_LEVELS; l++) {
+		EXPECT_EQ(op.level[l].state, ou.level[l].state);
+		EXPECT_EQ(op.level[l].flags, ou.level[l].flags);
+		EXPECT_EQ(0, ou.level[l].table_pfn) TH_LOG("level %u", l);
+		EXPECT_EQ(0, ou.level[l].next_pfn) TH_LOG("level %u", l);
+		if (l != EDU_LVL_PTE)
+			EXPECT_EQ(op.level[l].entry & ~ENTRY_PFN_BITS,
+				  ou.level[l].entry) TH_LOG("level %u", l);
+	}
+
+	/*
+	 * The debugfs walk view, read without CAP_SYS_ADMIN first: by a
+	 * child, and fork() clears the "exclusive" bit of our swap PTEs.
+	 */
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	snprintf(target, sizeof(target), "%d %lx", getpid(),
+		 (long)(p + k * ps));
+	if (dbg_write("walk_target", target))
+		SKIP(goto out, "no debugfs walk_target");
+	ASSERT_EQ(0, dbg_read_no_admin("walk", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "result: swapped out\n")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "slot")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "frame")) TH_LOG("%s", buf);
+	ASSERT_LT(0, dbg_walk_entries(buf, eu));
+	for (l = 0; l < EDU_NR_LEVELS; l++)
+		if (eu[l] != ~0ULL)
+			EXPECT_EQ(0, eu[l] & ENTRY_PFN_BITS) TH_LOG("%s", buf);
+	ASSERT_EQ(0, dbg_read("walk", buf, size));
+	snprintf(want, sizeof(want), "swapped out to swap area %llu, slot %#llx\n",
+		 (unsigned long long)wp[k].swap_type,
+		 (unsigned long long)wp[k].swap_offset);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	ASSERT_LT(0, dbg_walk_entries(buf, ep));
+	EXPECT_EQ(wp[k].swap_offset, SWP_PTE_OFFSET(ep[EDU_LVL_PTE]));
+	EXPECT_EQ(ep[EDU_LVL_PTE] & SWP_FLAG_BITS, eu[EDU_LVL_PTE])
+		TH_LOG("%s", buf);
+out:
+	dbg_write("walk_target", "0");
+	munmap(buf, size);
+	munmap(p, n * ps);
+	close(ufd);
+	if (made)
+		EXPECT_EQ(0, swap_unmake(made));
+}
+
+/*
+ * EDU_IOC_LAYOUT: an opener without CAP_SYS_ADMIN gets the paging mode and
+ * where user space ends, and zero in every other byte of the structure -
+ * every region, the unused slots, the reserved words - while a privileged
+ * opener gets every kernel region, non-empty, in the kernel half.
+ */
+TEST_F(walk, layout_hidden)
+{
+	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
+				  0xff00000000000000ULL : 0xffff800000000000ULL;
+	struct edu_layout lp, lu, want;
+	struct edu_info info;
+	unsigned int i;
+	int ufd = open_without_sys_admin();
+
+	ASSERT_LE(0, ufd);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_INFO, &info));
+	ASSERT_FALSE(info.caps & EDU_CAP_PFN);
+	/* Garbage in, so that a field the module leaves alone shows. */
+	memset(&lp, 0xa5, sizeof(lp));
+	memset(&lu, 0xa5, sizeof(lu));
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_LAYOUT, &lp));
+	ASSERT_EQ(0, ioctl(ufd, EDU_IOC_LAYOUT, &lu));
+	close(ufd);
+
+	EXPECT_EQ(self->info.pgtable_levels, lp.levels);
+	EXPECT_EQ(EDU_NR_REGIONS, lp.nr_regions);
+	EXPECT_EQ(0, lp.region[EDU_REGION_USER].start);
+	EXPECT_NE(0, lp.region[EDU_REGION_USER].end);
+	for (i = 1; i < EDU_NR_REGIONS; i++) {
+		EXPECT_LE(kernel_half, lp.region[i].start) TH_LOG("region %u", i);
+		EXPECT_LT(lp.region[i].start, lp.region[i].end)
+			TH_LOG("region %u", i);
+	}
+
+	memset(&want, 0, sizeof(want));
+	want.levels = lp.levels;
+	want.nr_regions = lp.nr_regions;
+	want.region[EDU_REGION_USER].end = lp.region[EDU_REGION_USER].end;
+	for (i = 0; i < EDU_REGION_SLOTS; i++) {
+		EXPECT_EQ(want.region[i].start, lu.region[i].start)
+			TH_LOG("region %u", i);
+		EXPECT_EQ(want.region[i].end, lu.region[i].end)
+			TH_LOG("region %u", i);
+		if (i >= EDU_NR_REGIONS)
+			EXPECT_EQ(0, lp.region[i].start | lp.region[i].end);
+	}
+	/* And every byte, reserved words and all. */
+	EXPECT_EQ(0, memcmp(&want, &lu, sizeof(want)));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, lp.reserved[i]);
+}
+
+/* Does the text have a hexadecimal number in the kernel half? */
+static bool has_kernel_address(const char *text, __u64 kernel_half)
+{
+	const char *s;
+
+	for (s = text; (s = strstr(s, "0x")); s += 2)
+		if (strtoull(s, NULL, 16) >= kernel_half)
+			return true;
+	return false;
+}
+
+/*
+ * The debugfs views read by root without CAP_SYS_ADMIN: a walk shows no
+ * frame numbers (nor in the raw entries) and no physical address, maps no
+ * kernel address, layout no kernel region, kbuf nothing at all.  Read with
+ * CAP_SYS_ADMIN, the same views show them, the frame as pagemap says.
+ */
+TEST_F(walk, debugfs_no_sys_admin)
+{
+	const size_t size = 1 << 16;
+	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
+				  0xff00000000000000ULL : 0xffff800000000000ULL;
+	char *p = map_anon(ps, true), *buf, target[64], want[64];
+	unsigned long long a, b;
+	__u64 pm, ent[EDU_NR_LEVELS];
+	const char *line;
+	unsigned int i;
+	int lines, n;
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	snprintf(target, sizeof(target), "%d %lx", getpid(), (long)p);
+	if (dbg_write("walk_target", target))
+		SKIP(return, "no debugfs walk_target");
+
+	/* walk */
+	ASSERT_EQ(0, pagemap_read(0, (uintptr_t)p, 1, &pm));
+	ASSERT_TRUE(pm & PM_PRESENT);
+	ASSERT_EQ(0, dbg_read("walk", buf, size));
+	snprintf(want, sizeof(want), "; frame %#llx on node",
+		 (unsigned long long)(pm & PM_PFN_MASK));
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "physical address: 0x"));
+	ASSERT_LT(0, dbg_walk_entries(buf, ent));
+	EXPECT_EQ(pm & PM_PFN_MASK, (ent[EDU_LVL_PTE] & ENTRY_PFN_BITS) >> 12);
+	ASSERT_EQ(0, dbg_read_no_admin("walk", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "anonymous memory")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "frame")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "physical")) TH_LOG("%s", buf);
+	lines = dbg_walk_entries(buf, ent);
+	EXPECT_EQ(self->info.pgtable_levels, lines) TH_LOG("%s", buf);
+	for (i = 0; i < EDU_NR_LEVELS; i++)
+		if (ent[i] != ~0ULL)
+			EXPECT_EQ(0, ent[i] & ENTRY_PFN_BITS) TH_LOG("%s", buf);
+
+	/* maps: user addresses only ("%08llx-%08llx ..."). */
+	ASSERT_EQ(0, dbg_read_no_admin("maps", buf, size));
+	lines = 0;
+	for (line = buf; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (*line == '#')
+			continue;
+		n = sscanf(line, "%llx-%llx ", &a, &b);
+		ASSERT_EQ(2, n) TH_LOG("%s", line);
+		EXPECT_GT(kernel_half, b) TH_LOG("%s", line);
+		lines++;
+	}
+	EXPECT_LT(3, lines) TH_LOG("%s", buf);
+
+	/* layout: user space, and not one kernel region by name. */
+	ASSERT_EQ(0, dbg_read("layout", buf, size));
+	for (i = 0; i < EDU_NR_REGIONS; i++)
+		EXPECT_TRUE(!!strstr(buf, edu_region_names[i]))
+			TH_LOG("region %u missing", i);
+	EXPECT_TRUE(has_kernel_address(buf, kernel_half));
+	ASSERT_EQ(0, dbg_read_no_admin("layout", buf, size));
+	EXPECT_NE(NULL, strstr(buf, "kernel addresses hidden")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, edu_region_names[EDU_REGION_USER]));
+	for (i = 1; i < EDU_NR_REGIONS; i++)
+		EXPECT_FALSE(!!strstr(buf, edu_region_names[i]))
+			TH_LOG("region %u shown:\n%s", i, buf);
+	EXPECT_FALSE(has_kernel_address(buf, kernel_half)) TH_LOG("%s", buf);
+
+	/* kbuf: nothing but why not. */
+	ASSERT_EQ(0, dbg_read("kbuf", buf, size));
+	EXPECT_TRUE(has_kernel_address(buf, kernel_half));
+	ASSERT_EQ(0, dbg_read_no_admin("kbuf", buf, size));
+	EXPECT_STREQ("kernel addresses hidden: open this file with CAP_SYS_ADMIN\n",
+		     buf);
+
+	dbg_write("walk_target", "0");
+	munmap(buf, size);
 	munmap(p, ps);
 }
 
