@@ -2679,7 +2679,8 @@ static int dev_maps_lines(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		n += strstr(line, DEV_PATH) != NULL;
+		if (strstr(line, DEV_PATH))
+			n++;
 	fclose(f);
 	return n;
 }

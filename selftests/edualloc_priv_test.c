@@ -63,26 +63,6 @@ static int become_nobody(void)
 	return geteuid() == NOBODY ? 0 : -1;
 }
 
-/* Drop CAP_SYS_ADMIN from every set, staying uid 0. */
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	unsigned int i = CAP_TO_INDEX(CAP_SYS_ADMIN);
-	__u32 m = CAP_TO_MASK(CAP_SYS_ADMIN);
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[i].effective &= ~m;
-	data[i].permitted &= ~m;
-	data[i].inheritable &= ~m;
-	if (syscall(SYS_capset, &hdr, data) || syscall(SYS_capget, &hdr, data))
-		return -1;
-	return data[i].effective & m ? -1 : 0;
-}
-
 /* Run @fn(@arg) in a child; its exit status (the failed check), -1. */
 static int run_child(int (*fn)(int), int arg)
 {
@@ -265,7 +245,7 @@ static int no_admin_child(int sock)
 {
 	int fd, ret;
 
-	if (drop_sys_admin())
+	if (edu_drop_sys_admin())
 		return 10;
 	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -62,6 +63,22 @@ static long cache_stat(const char *cache, const char *name)
 	return -1;
 }
 
+/* The debugfs directory of the user cache @name: "NAME-<id>". */
+static int cache_dir(const char *name, char *dname, size_t size)
+{
+	char pat[128];
+	glob_t g;
+	int ret = -1;
+
+	snprintf(pat, sizeof(pat), EDU_DBG_DIR "/slab/%s-[0-9]*", name);
+	if (!glob(pat, 0, NULL, &g) && g.gl_pathc == 1) {
+		snprintf(dname, size, "%s", strrchr(g.gl_pathv[0], '/') + 1);
+		ret = 0;
+	}
+	globfree(&g);
+	return ret;
+}
+
 /* Sum of the cache's error_* counters. */
 static long cache_errors(const char *cache)
 {
@@ -72,7 +89,7 @@ static long cache_errors(const char *cache)
 	long sum = 0, v;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		v = cache_stat(cache, kinds[i]);
 		if (v < 0)
 			return -1;
@@ -81,7 +98,7 @@ static long cache_errors(const char *cache)
 	return sum;
 }
 
-static void validate(const char *cache)
+static void cache_validate(const char *cache)
 {
 	char path[256];
 	int fd;
@@ -182,6 +199,7 @@ static void *rw_thread(void *arg)
 FIXTURE(race) {
 	int fd;
 	char name[32];
+	char dname[96];		/* its debugfs directory: NAME-<id> */
 	__u64 cache, other, obj;
 	struct stall st;
 };
@@ -193,29 +211,75 @@ FIXTURE_VARIANT(race) {
 	bool frees;		/* the call consumes the handle */
 };
 
-#define RACE_VARIANT(n, k, w, e, f)				\
-	FIXTURE_VARIANT_ADD(race, n) {				\
-		.kind = k, .write = w, .error = e, .frees = f,	\
-	}
+FIXTURE_VARIANT_ADD(race, uaf_vs_write) {
+	.kind = EDU_CORRUPT_USE_AFTER_FREE,
+	.write = true,
+	.error = "error_use_after_free",
+	.frees = true,
+};
 
-RACE_VARIANT(uaf_vs_write, EDU_CORRUPT_USE_AFTER_FREE, true,
-	     "error_use_after_free", true);
-RACE_VARIANT(uaf_vs_read, EDU_CORRUPT_USE_AFTER_FREE, false,
-	     "error_use_after_free", true);
-RACE_VARIANT(double_free_vs_write, EDU_CORRUPT_DOUBLE_FREE, true,
-	     "error_double_free", true);
-RACE_VARIANT(double_free_vs_read, EDU_CORRUPT_DOUBLE_FREE, false,
-	     "error_double_free", true);
-RACE_VARIANT(freelist_vs_write, EDU_CORRUPT_FREELIST, true,
-	     "error_freelist", true);
-RACE_VARIANT(freelist_vs_read, EDU_CORRUPT_FREELIST, false,
-	     "error_freelist", true);
-RACE_VARIANT(wrong_cache_vs_write, EDU_CORRUPT_WRONG_CACHE, true,
-	     "error_wrong_cache", false);
-RACE_VARIANT(wrong_cache_vs_read, EDU_CORRUPT_WRONG_CACHE, false,
-	     "error_wrong_cache", false);
-RACE_VARIANT(free_vs_write, 0, true, NULL, true);
-RACE_VARIANT(free_vs_read, 0, false, NULL, true);
+FIXTURE_VARIANT_ADD(race, uaf_vs_read) {
+	.kind = EDU_CORRUPT_USE_AFTER_FREE,
+	.write = false,
+	.error = "error_use_after_free",
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, double_free_vs_write) {
+	.kind = EDU_CORRUPT_DOUBLE_FREE,
+	.write = true,
+	.error = "error_double_free",
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, double_free_vs_read) {
+	.kind = EDU_CORRUPT_DOUBLE_FREE,
+	.write = false,
+	.error = "error_double_free",
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, freelist_vs_write) {
+	.kind = EDU_CORRUPT_FREELIST,
+	.write = true,
+	.error = "error_freelist",
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, freelist_vs_read) {
+	.kind = EDU_CORRUPT_FREELIST,
+	.write = false,
+	.error = "error_freelist",
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, wrong_cache_vs_write) {
+	.kind = EDU_CORRUPT_WRONG_CACHE,
+	.write = true,
+	.error = "error_wrong_cache",
+	.frees = false,
+};
+
+FIXTURE_VARIANT_ADD(race, wrong_cache_vs_read) {
+	.kind = EDU_CORRUPT_WRONG_CACHE,
+	.write = false,
+	.error = "error_wrong_cache",
+	.frees = false,
+};
+
+FIXTURE_VARIANT_ADD(race, free_vs_write) {
+	.kind = 0,
+	.write = true,
+	.error = NULL,
+	.frees = true,
+};
+
+FIXTURE_VARIANT_ADD(race, free_vs_read) {
+	.kind = 0,
+	.write = false,
+	.error = NULL,
+	.frees = true,
+};
 
 FIXTURE_SETUP(race)
 {
@@ -240,8 +304,12 @@ FIXTURE_SETUP(race)
 	announce_damage(self->name);
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_CACHE_CREATE, &c));
 	self->cache = c.cache_id;
+	ASSERT_EQ(0, cache_dir(self->name, self->dname, sizeof(self->dname)));
 	snprintf(c.name, sizeof(c.name), "race-%d-b", getpid());
-	c.cache_id = c.obj_stride = c.objs_per_slab = c.slab_order = 0;
+	c.cache_id = 0;
+	c.obj_stride = 0;
+	c.objs_per_slab = 0;
+	c.slab_order = 0;
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_CACHE_CREATE, &c));
 	self->other = c.cache_id;
 	a.cache_id = self->cache;
@@ -266,8 +334,8 @@ TEST_F(race, free_waits_for_stalled_copy)
 	pthread_t t;
 	int ret;
 
-	ASSERT_EQ(1, cache_stat(self->name, "objects_inuse"));
-	ASSERT_EQ(0, cache_errors(self->name));
+	ASSERT_EQ(1, cache_stat(self->dname, "objects_inuse"));
+	ASSERT_EQ(0, cache_errors(self->dname));
 
 	/* A copy from or to the stalling page, holding the object. */
 	job.rw.handle = self->obj;
@@ -296,9 +364,9 @@ TEST_F(race, free_waits_for_stalled_copy)
 	}
 
 	/* While the copy is stalled, nothing may have happened to it. */
-	EXPECT_EQ(1, cache_stat(self->name, "objects_inuse"));
+	EXPECT_EQ(1, cache_stat(self->dname, "objects_inuse"));
 	if (variant->kind != EDU_CORRUPT_WRONG_CACHE)
-		EXPECT_EQ(0, cache_errors(self->name));
+		EXPECT_EQ(0, cache_errors(self->dname));
 
 	ASSERT_EQ(0, stall_release(&self->st, 0x5a));
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -306,7 +374,7 @@ TEST_F(race, free_waits_for_stalled_copy)
 
 	/* The copy was done: now the object is gone (or, wrongly freed, kept). */
 	EXPECT_EQ(variant->frees ? 0 : 1,
-		  cache_stat(self->name, "objects_inuse"));
+		  cache_stat(self->dname, "objects_inuse"));
 	if (!variant->frees) {
 		/* Refused by the other cache: still ours, copy intact. */
 		struct edu_obj_rw rw = { .handle = self->obj, .len = OBJ_SIZE,
@@ -321,10 +389,10 @@ TEST_F(race, free_waits_for_stalled_copy)
 		}
 	}
 	if (variant->error) {
-		validate(self->name);
-		EXPECT_LE(1, cache_stat(self->name, variant->error));
+		cache_validate(self->dname);
+		EXPECT_LE(1, cache_stat(self->dname, variant->error));
 	} else {
-		EXPECT_EQ(0, cache_errors(self->name));
+		EXPECT_EQ(0, cache_errors(self->dname));
 	}
 }
 

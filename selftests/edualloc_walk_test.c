@@ -37,6 +37,7 @@
 #include <linux/edualloc.h>
 
 #include "kselftest_harness.h"
+#include "edualloc_util.h"
 #include "../include/edualloc_names.h"
 
 #define DEV			"/dev/edualloc"
@@ -243,22 +244,6 @@ static char *map_anon(size_t len, bool nohuge)
 	if (nohuge)
 		madvise(p, len, MADV_NOHUGEPAGE);
 	return p;
-}
-
-/* Drop CAP_SYS_ADMIN from every set, staying uid 0. */
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
-	data[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
-	data[CAP_SYS_ADMIN / 32].inheritable &= ~(1U << (CAP_SYS_ADMIN % 32));
-	return syscall(SYS_capset, &hdr, data);
 }
 
 static int become_nobody(void)
@@ -962,7 +947,7 @@ TEST_F(walk, unprivileged_opener)
 		unsigned int i;
 		int fd;
 
-		if (!p || drop_sys_admin())
+		if (!p || edu_drop_sys_admin())
 			_exit(1);
 		memset(p, 1, 4 * ps);
 		fd = open(DEV, O_RDWR);
@@ -1858,7 +1843,7 @@ static int dbg_read_no_admin(const char *file, char *buf, size_t size)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (drop_sys_admin() || cap_effective(CAP_SYS_ADMIN) ||
+		if (edu_drop_sys_admin() || cap_effective(CAP_SYS_ADMIN) ||
 		    getuid() != 0)
 			_exit(1);
 		_exit(dbg_read(file, buf, size) ? 2 : 0);
