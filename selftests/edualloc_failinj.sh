@@ -467,12 +467,14 @@ ok $? "no_leak_reports_at_unload"
 [ -z "$reports" ] || echo "$reports" | head -n 20 | sed 's/^/# /'
 
 # The module's messages at warning level or worse (but the notes on an
-# unsigned module, on a pool cut short and on the bad parameter above, and
-# the kernel's on its own failed allocations for the module's debugfs and
-# sysfs entries), and whatever the VM's log checker flags, injection
-# windows taken into account.
+# unsigned module, on a pool cut short and on the bad parameter above, the
+# kernel's on its own failed allocations for the module's debugfs and
+# sysfs entries, and slab errors, which the log checker judges: the fuzzer
+# damages the caches it announced), and whatever the VM's log checker
+# flags, injection windows and announcements taken into account.
 noise=$(grep -E '^<[0-4]>' <<< "$seg" | grep 'edualloc' |
 	grep -v -e 'taints kernel' -e 'module verification failed' \
+		-e 'edualloc: slab error: ' \
 		-e 'edualloc: node [0-9]*: no pool' \
 		-e 'edualloc: node [0-9]*: got [0-9]* of [0-9]* chunks' \
 		-e "edualloc: \`x' invalid for parameter \`pool_mb'" \
