@@ -467,13 +467,15 @@ ok $? "no_leak_reports_at_unload"
 [ -z "$reports" ] || echo "$reports" | head -n 20 | sed 's/^/# /'
 
 # The module's messages at warning level or worse (but the notes on an
-# unsigned module, on a pool cut short and on the bad parameter above, and
-# the kernel's on its own failed allocations for the module's debugfs and
-# sysfs entries), and whatever the VM's log checker flags, injection
-# windows taken into account: inside them, the stack dump the kernel prints
-# for an allocation it was told to fail (warn_alloc) has frames of ours,
-# which are not reports.  The module's own allocations that may fail say
-# __GFP_NOWARN, so most injected faults print nothing at all.
+# unsigned module, on a pool cut short and on the bad parameter above, the
+# kernel's on its own failed allocations for the module's debugfs and
+# sysfs entries, and slab errors, which the log checker judges: the fuzzer
+# damages the caches it announced), and whatever the VM's log checker
+# flags, injection windows and announcements taken into account.  Inside
+# an injection window, the stack dump the kernel prints for an allocation
+# it was told to fail (warn_alloc) has frames of ours, which are not
+# reports; the module's own allocations that may fail say __GFP_NOWARN, so
+# most injected faults print nothing at all.
 in_window() {
 	awk '/edualloc-test: injected faults on/ { w = 1 }
 	     /edualloc-test: injected faults off/ { w = 0 }
@@ -481,6 +483,7 @@ in_window() {
 }
 noise=$(in_window <<< "$seg" | grep -E '^<[0-4]>' | grep 'edualloc' |
 	grep -v -e 'taints kernel' -e 'module verification failed' \
+		-e 'edualloc: slab error: ' \
 		-e 'edualloc: node [0-9]*: no pool' \
 		-e 'edualloc: node [0-9]*: got [0-9]* of [0-9]* chunks' \
 		-e "edualloc: \`x' invalid for parameter \`pool_mb'" \

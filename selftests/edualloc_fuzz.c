@@ -26,6 +26,10 @@
  *     EFAULT;
  *   - a non-zero reserved word in an otherwise readable argument: EINVAL
  *     (ENOENT too for EDU_IOC_NODE_STATS, which looks the node up first).
+ * Every debug cache it creates is announced in the kernel log first
+ * (edu_announce_damage()): it may damage any of them, and the module's
+ * reports about them are expected (scripts/logcheck).
+ *
  * Afterwards the module must still work and, with every file closed, the
  * kmalloc caches shrunk and the per-CPU lists drained, buddyinfo must be
  * what it was before.  Prints "# fuzz: N calls, seed S" and per-errno
@@ -284,6 +288,61 @@ static void *place(enum ptr_kind kind, const void *src, size_t len)
 static bool readable(enum ptr_kind kind, size_t len)
 {
 	return kind == PTR_VALID || (kind == PTR_RDONLY && len <= (size_t)page_size);
+}
+
+/* ------------------------------------------------- announced damage -- */
+
+#define DEBUG_CHECKS	(EDU_CACHE_RED_ZONE | EDU_CACHE_POISON | \
+			 EDU_CACHE_CONSISTENCY)
+
+/* A byte the module's isgraph() takes (Latin-1 included). */
+static bool name_char_ok(unsigned char ch)
+{
+	return ch != '/' && ((ch > ' ' && ch < 0x7f) || ch > 0xa0);
+}
+
+/* A name EDU_IOC_CACHE_CREATE accepts (edu_cache_name_ok()). */
+static bool cache_name_ok(const char *name)
+{
+	size_t len = strnlen(name, EDU_CACHE_NAME_LEN), i;
+
+	if (!len || len == EDU_CACHE_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!name_char_ok(name[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Only debug caches can be damaged through EDU_IOC_OBJ_CORRUPT, and the
+ * fuzzer damages them at random: before each EDU_IOC_CACHE_CREATE of a
+ * debug cache its name is announced to scripts/logcheck (once per name),
+ * so the module's reports about it are expected.  @cc is the argument
+ * where the kernel will read it, @w the same bytes writable.  A cache that
+ * cannot be announced distinctly loses its checks instead, so it cannot be
+ * damaged: one named after a kmalloc class (the announcement would excuse
+ * the real class too), and one whose announcement failed (failslab).
+ */
+static void announce_cache(const struct edu_cache_create *cc,
+			   struct edu_cache_create *w)
+{
+	static char done[64][EDU_CACHE_NAME_LEN];
+	static unsigned int nr_done;
+	unsigned int i;
+
+	if (!(cc->flags & DEBUG_CHECKS) || !cache_name_ok(cc->name))
+		return;
+	for (i = 0; i < nr_done; i++)
+		if (!strcmp(done[i], cc->name))
+			return;
+	if (strncmp(cc->name, "kmalloc-", 8) &&
+	    !edu_announce_damage(cc->name)) {
+		if (nr_done < ARRAY_SIZE(done))
+			strcpy(done[nr_done++], cc->name);
+		return;
+	}
+	w->flags &= ~(__u64)DEBUG_CHECKS;
 }
 
 /* -------------------------------------------------- the commands -- */
@@ -767,6 +826,12 @@ static void fuzz_ioctl(int fd)
 	keep_short(nr, arg);
 
 	p = place(kind, arg, c->size);
+	/* Where the kernel can read all of it (else EFAULT, no cache). */
+	if (nr == EDU_IOC_CACHE_CREATE &&
+	    (kind == PTR_VALID ||
+	     (kind == PTR_RDONLY && c->size >= sizeof(struct edu_cache_create))))
+		announce_cache(p, kind == PTR_VALID ? p :
+			       (void *)(rw_alias + ((unsigned char *)p - ro_page)));
 	wd_begin(c->name, nr, arg, c->size, ptr_names[kind]);
 	err = ioctl(fd, nr, p) ? errno : 0;
 	wd_end();
@@ -870,6 +935,7 @@ static int settle(int fd, char *buddyinfo, size_t size)
  * Found by this fuzzer, kept as a fixed case: EDU_IOC_OBJ_CORRUPT must
  * refuse a non-zero reserved word also when @cache_id is non-zero (the
  * check's || and ?: once let it through).  0 or the errno of the call.
+ * The caches are not announced: damage to them would be a bug.
  */
 static int corrupt_reserved(void)
 {

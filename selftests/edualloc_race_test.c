@@ -37,17 +37,6 @@
 
 #define OBJ_SIZE	256
 
-/* Tell the kernel-log check that a cache is damaged on purpose. */
-static void announce_damage(const char *cache)
-{
-	FILE *f = fopen("/dev/kmsg", "w");
-
-	if (f) {
-		fprintf(f, "edualloc-test: damaging cache %s\n", cache);
-		fclose(f);
-	}
-}
-
 /* One line "NAME VALUE" of debugfs slab/<cache>/stats; -1 if absent. */
 static long cache_stat(const char *cache, const char *name)
 {
@@ -301,7 +290,7 @@ FIXTURE_SETUP(race)
 
 	snprintf(self->name, sizeof(self->name), "race-%d", getpid());
 	snprintf(c.name, sizeof(c.name), "%s", self->name);
-	announce_damage(self->name);
+	ASSERT_EQ(0, edu_announce_damage(self->name));
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_CACHE_CREATE, &c));
 	self->cache = c.cache_id;
 	ASSERT_EQ(0, cache_dir(self->name, self->dname, sizeof(self->dname)));

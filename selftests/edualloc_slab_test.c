@@ -13,6 +13,8 @@
  *     is in use;
  *   - every debug check is provoked with EDU_IOC_OBJ_CORRUPT and must be
  *     counted in debugfs and reported once in the kernel log (/dev/kmsg);
+ *     the damaged cache is announced first (edu_announce_damage()), so the
+ *     log check expects those reports and no others;
  *   - bad input gets a clear errno and changes nothing (slabinfo equal).
  */
 #include <errno.h>
@@ -581,6 +583,8 @@ TEST_F_TIMEOUT(slab, debug_detection, 120)
 	fd = self->fd;
 	kfd = kmsg_open();
 	ASSERT_LE(0, kfd);
+	/* Every report below is about t_dbg, the wrong-cache free's too. */
+	ASSERT_EQ(0, edu_announce_damage("t_dbg"));
 	ASSERT_EQ(0, cache_create(fd, "t_dbg", 100, 0, EDU_CACHE_DEBUG, &dbg));
 	ASSERT_EQ(0, cache_create(fd, "t_dbg2", 100, 0, EDU_CACHE_DEBUG,
 				  &other));

@@ -31,10 +31,17 @@
  * pool is whole (buddyinfo as before, no page in use, none on a per-CPU
  * list); per kmalloc class, allocations and frees balance and nothing is
  * left in use; no cache of ours is left.
+ *
+ * Nothing here damages a cache, so no debug check may fire: every cache of
+ * ours gets a validate pass and its error counts (slab/<cache>/stats,
+ * error_*) must be 0 when we let go of it (before its destroy, before
+ * the close of the file that owns it, at the end); the kmalloc classes'
+ * counts must not grow over the run.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -83,6 +90,8 @@ struct shared {
 	unsigned long enomem;
 	unsigned long reopens;
 	unsigned long dbg_reads;
+	unsigned long cache_checks;
+	unsigned long bad_checks;	/* that found an error_* count > 0 */
 	int stop;
 };
 
@@ -103,6 +112,7 @@ struct slot {
 	struct obj_ref objs[POOL_MAX];
 	unsigned int nr_objs;
 	__u64 caches[CACHE_MAX];
+	char names[CACHE_MAX][EDU_CACHE_NAME_LEN];	/* of caches[] */
 	unsigned int nr_caches;
 	__u64 dead[DEAD_MAX];	/* freed handles of this open file */
 	unsigned int nr_dead;
@@ -451,6 +461,90 @@ static void batch_step(struct slot *s, __u64 *rng)
 
 /* ------------------------------------------------------------- slab -- */
 
+static void write_file(const char *path, const char *text);
+
+/*
+ * The sum of the "error_KIND N" lines of a stats file; with @who, those
+ * that are not 0 are printed.
+ */
+static long stat_errors(const char *text, const char *who)
+{
+	const char *p = text;
+	long sum = 0, n;
+
+	while (p && *p) {
+		if (!strncmp(p, "error_", 6) && strchr(p, ' ')) {
+			n = strtol(strchr(p, ' '), NULL, 10);
+			if (n && who)
+				ksft_print_msg("%s: %.*s\n", who,
+					       (int)strcspn(p, "\n"), p);
+			sum += n;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return sum;
+}
+
+/*
+ * Cache @name (ours, a unique name) is about to go: a validate pass, then
+ * its error counts must all be 0.  What its destroy or the file's close
+ * frees afterwards only the kernel log check sees.
+ */
+static void check_cache(const char *name)
+{
+	char path[512], buf[8192];
+	const char *dir;
+	glob_t g;
+	long errors;
+
+	snprintf(path, sizeof(path), EDU_DBG_DIR "/slab/%s-*", name);
+	if (glob(path, 0, NULL, &g)) {
+		bad("no debugfs directory for one of our caches", 0);
+		return;
+	}
+	if (g.gl_pathc != 1) {
+		bad("two debugfs directories for one of our caches", 0);
+		globfree(&g);
+		return;
+	}
+	dir = g.gl_pathv[0];
+	snprintf(path, sizeof(path), "%s/validate", dir);
+	write_file(path, "1");
+	snprintf(path, sizeof(path), "%s/stats", dir);
+	if (edu_read_text(path, buf, sizeof(buf)) <= 0) {
+		bad(path, errno);
+	} else if (!strstr(buf, "\nerror_")) {
+		bad("stats without error_ counts", 0);
+	} else {
+		errors = stat_errors(buf, NULL);
+		__atomic_fetch_add(&sh->cache_checks, 1, __ATOMIC_RELAXED);
+		if (errors &&
+		    __atomic_fetch_add(&sh->bad_checks, 1, __ATOMIC_RELAXED) < 20)
+			stat_errors(buf, name);
+	}
+	globfree(&g);
+}
+
+/* Every cache a slot holds; nobody else uses the slot (its lock held). */
+static void check_slot_caches(struct slot *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_caches; i++)
+		check_cache(s->names[i]);
+}
+
+/* A name for a new cache of ours, unique while the run lasts. */
+static void cache_name(char *name, const char *what)
+{
+	static unsigned int serial;
+
+	snprintf(name, EDU_CACHE_NAME_LEN, "%s.%d.%u", what, getpid(),
+		 __atomic_fetch_add(&serial, 1, __ATOMIC_RELAXED));
+}
+
 static void fill(unsigned char *buf, size_t len, unsigned char seed)
 {
 	size_t i;
@@ -540,11 +634,9 @@ static void cache_create(struct slot *s, __u64 *rng)
 	static const __u64 sizes[] = { 1, 8, 24, 64, 100, 256, 1000, 4096,
 				       5000, 65536, 1 << 20 };
 	struct edu_cache_create c;
-	static unsigned int serial;
 
 	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "stress%u",
-		 __atomic_fetch_add(&serial, 1, __ATOMIC_RELAXED) % 1000);
+	cache_name(c.name, "stress");
 	c.size = rnd(rng, 2) ? sizes[rnd(rng, ARRAY_SIZE(sizes))] :
 			       1 + rnd(rng, 3000);
 	c.align = rnd(rng, 2) ? 0 : 1ULL << rnd(rng, 13);
@@ -559,6 +651,7 @@ static void cache_create(struct slot *s, __u64 *rng)
 		bad("CACHE_CREATE: bad output", 0);
 	pthread_mutex_lock(&s->plock);
 	if (s->nr_caches < CACHE_MAX) {
+		strcpy(s->names[s->nr_caches], c.name);
 		s->caches[s->nr_caches++] = c.cache_id;
 		c.cache_id = 0;
 	}
@@ -574,6 +667,7 @@ static void cache_create(struct slot *s, __u64 *rng)
 static void slab_step(struct slot *s, __u64 *rng)
 {
 	__u64 handles[BATCH_OPS], cache = 0, size;
+	char name[EDU_CACHE_NAME_LEN];
 	struct edu_obj_alloc a;
 	struct edu_obj_batch b;
 	struct edu_obj_info oi;
@@ -596,16 +690,20 @@ static void slab_step(struct slot *s, __u64 *rng)
 		if (s->nr_caches) {
 			i = rnd(rng, s->nr_caches);
 			cache = s->caches[i];
+			strcpy(name, s->names[i]);
 			s->caches[i] = s->caches[--s->nr_caches];
+			strcpy(s->names[i], s->names[s->nr_caches]);
 		}
 		pthread_mutex_unlock(&s->plock);
 		if (!cache)
 			return;
+		check_cache(name);
 		h = (struct edu_handle_arg){ .handle = cache };
 		err = xioctl(s->fd, EDU_IOC_CACHE_DESTROY, &h);
 		if (err == EBUSY) {
 			pthread_mutex_lock(&s->plock);
 			if (s->nr_caches < CACHE_MAX) {
+				strcpy(s->names[s->nr_caches], name);
 				s->caches[s->nr_caches++] = cache;
 				cache = 0;
 			}
@@ -748,7 +846,7 @@ static void private_file(__u64 *rng)
 	for (i = 0; i < 8; i++)
 		block_alloc(fd, rng, &a);
 	memset(&c, 0, sizeof(c));
-	strcpy(c.name, "stress-priv");
+	cache_name(c.name, "priv");
 	c.size = 1 + rnd(rng, 512);
 	c.flags = rnd(rng, 16);
 	if (!want_ok("CACHE_CREATE", xioctl(fd, EDU_IOC_CACHE_CREATE, &c),
@@ -768,6 +866,8 @@ static void private_file(__u64 *rng)
 		want_ok("OBJ_ALLOC kmalloc", xioctl(fd, EDU_IOC_OBJ_ALLOC, &oa),
 			true);
 	}
+	if (c.cache_id)		/* 0 unless created */
+		check_cache(c.name);
 	/* A mapping outliving the close: the block goes at munmap. */
 	if (!block_alloc(fd, rng, &a)) {
 		size_t len = page_size << a.order;
@@ -799,6 +899,7 @@ static void reopen_step(__u64 *rng)
 		return;
 	}
 	pthread_rwlock_wrlock(&s->lock);
+	check_slot_caches(s);
 	close(s->fd);	/* frees all the slot still owns */
 	count_op();
 	fd = open_dev();
@@ -1048,6 +1149,7 @@ struct slabsnap {
 	char name[MAX_CLASSES][64];
 	long allocs[MAX_CLASSES], frees[MAX_CLASSES];
 	long inuse[MAX_CLASSES], cached[MAX_CLASSES], slabs[MAX_CLASSES];
+	long errors[MAX_CLASSES];
 	int others;	/* caches that are not kmalloc classes */
 };
 
@@ -1089,6 +1191,7 @@ static void slab_snapshot(struct slabsnap *ss)
 		ss->inuse[i] = stat_field(buf, "objects_inuse");
 		ss->cached[i] = stat_field(buf, "objects_cpu_cached");
 		ss->slabs[i] = stat_field(buf, "slabs");
+		ss->errors[i] = stat_errors(buf, NULL);
 		ss->nr++;
 	}
 	closedir(d);
@@ -1165,7 +1268,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < MAX_NODES; i++)
 		if (info.pool_nodes & (1ULL << i))
 			pool_nodes[nr_pool_nodes++] = i;
-	ksft_set_plan(6);
+	ksft_set_plan(7);
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1240,6 +1343,9 @@ int main(int argc, char **argv)
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			ok = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Before the results: a failed check counts as an error too. */
+	for (i = 0; i < NR_SLOTS; i++)
+		check_slot_caches(&slots[i]);
 	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ksft_print_msg("stress: %lu ops in %.1f s, %ld threads, %ld processes\n",
 		       sh->ops, secs, nthreads, nprocs);
@@ -1297,6 +1403,23 @@ int main(int argc, char **argv)
 	}
 	ksft_test_result(ok && ss1.nr, "slab_counters_balance (%d classes)\n",
 			 ss1.nr);
+
+	ok = !sh->bad_checks;
+	for (i = 0; i < ss1.nr; i++) {
+		long e0 = 0;
+		int j;
+
+		for (j = 0; j < ss0.nr; j++)
+			if (!strcmp(ss0.name[j], ss1.name[i]))
+				e0 = ss0.errors[j];
+		if (ss1.errors[i] != e0) {
+			ksft_print_msg("%s: %ld errors found by its checks, %ld before the run\n",
+				       ss1.name[i], ss1.errors[i], e0);
+			ok = 0;
+		}
+	}
+	ksft_test_result(ok, "no_slab_errors (%lu cache checks, %lu found errors)\n",
+			 sh->cache_checks, sh->bad_checks);
 
 	ok = !read_buddyinfo(&bi1) && !memcmp(&bi0, &bi1, sizeof(bi0));
 	if (!ok)
