@@ -41,6 +41,9 @@ static unsigned int wmark_min_pages;
 module_param(wmark_min_pages, uint, 0444);
 MODULE_PARM_DESC(wmark_min_pages, "min watermark per node in pages (default: pool/128)");
 
+/* Largest pcp_batch or pcp_high: 256 MiB of pages on one list. */
+#define EDU_PCP_MAX	65536U
+
 static int edu_cpuhp_state;
 
 static void edu_pool_free_chunks(struct edu_node *n)
@@ -163,6 +166,12 @@ int edu_pools_create(void)
 	nr_chunks = DIV_ROUND_UP(pool_mb, (EDU_CHUNK_PAGES << PAGE_SHIFT) >> 20);
 	if (!nr_chunks || pool_mb > 65536) {
 		pr_err("pool_mb=%u: must be 1..65536\n", pool_mb);
+		return -EINVAL;
+	}
+	/* The per-CPU lists keep int counts: refuse what would overflow. */
+	if (pcp_batch > EDU_PCP_MAX || pcp_high > EDU_PCP_MAX) {
+		pr_err("pcp_batch=%u pcp_high=%u: each must be at most %u\n",
+		       pcp_batch, pcp_high, EDU_PCP_MAX);
 		return -EINVAL;
 	}
 	for_each_node_state(nid, N_MEMORY) {
