@@ -481,21 +481,12 @@ in_window() {
 	     /edualloc-test: injected faults off/ { w = 0 }
 	     !(w && / [a-z_0-9.]+\+0x[0-9a-f]+\/0x[0-9a-f]+ \[edualloc\]/)'
 }
-noise=$(in_window <<< "$seg" | grep -E '^<[0-4]>' | grep 'edualloc' |
-	grep -v -e 'taints kernel' -e 'module verification failed' \
-		-e 'edualloc: slab error: ' \
-		-e 'edualloc: node [0-9]*: no pool' \
-		-e 'edualloc: node [0-9]*: got [0-9]* of [0-9]* chunks' \
-		-e "edualloc: \`x' invalid for parameter \`pool_mb'" \
-		-e 'debugfs: out of free dentries' \
-		-e 'kobject_add_internal failed for .* (error: -12 parent: edualloc)')
-if [ -x "$top/scripts/logcheck" ]; then
-	reports=$("$top/scripts/logcheck" <(echo "$seg") 2>&1) ||
-		noise="$noise$reports"
-fi
-[ -z "$noise" ]
-ok $? "no_warnings_in_kernel_log"
-[ -z "$noise" ] || echo "$noise" | head -n 60 | sed 's/^/# /'
+EDU_LOG_FILTER=in_window ok_quiet_log "$marker" 'edualloc: slab error: ' \
+	'edualloc: node [0-9]*: no pool' \
+	'edualloc: node [0-9]*: got [0-9]* of [0-9]* chunks' \
+	"edualloc: \`x' invalid for parameter \`pool_mb'" \
+	'debugfs: out of free dentries' \
+	'kobject_add_internal failed for .* (error: -12 parent: edualloc)'
 echo "# $(grep -c 'FAULT_INJECTION: forcing a failure' <<< "$seg") injected faults reported (rate-limited, none for __GFP_NOWARN)," \
      "$(grep -cE 'edualloc: node [0-9]+: (got|no pool)' <<< "$seg") pools cut short"
 

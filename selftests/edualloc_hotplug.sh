@@ -113,18 +113,6 @@ set_cpu() {
 		read -r v < "$sysfs/cpu$1/online" && [ "$v" = "$2" ]
 }
 
-# get VAR FILE KEY: VAR = the value after KEY in a "key value" file.
-get() {
-	local _k _v _rest
-
-	printf -v "$1" '%s' ''
-	while read -r _k _v _rest; do
-		if [ "$_k" = "$3" ]; then
-			printf -v "$1" '%s' "$_v"
-		fi
-	done < "$2"
-}
-
 # alive PID: still running (a zombie is not).
 alive() {
 	local pid comm state rest
@@ -470,16 +458,7 @@ echo "# online CPUs before $online_before, after $online_after"
 [ "$online_after" = "$online_before" ]
 ok $? "cpus_back_online"
 
-seg=$(dmesg -r | sed -n "/$marker/,\$p")
-noise=$(grep -E '^<[0-4]>' <<< "$seg" | grep 'edualloc' |
-	grep -v -e 'taints kernel' -e 'module verification failed')
-if [ -x "$top/scripts/logcheck" ]; then
-	reports=$("$top/scripts/logcheck" <(echo "$seg") 2>&1) ||
-		noise="$noise$reports"
-fi
-[ -z "$noise" ]
-ok $? "no_warnings_in_kernel_log"
-[ -z "$noise" ] || echo "$noise" | head -n 40 | sed 's/^/# /'
+ok_quiet_log "$marker"
 
 rmmod edualloc && [ ! -e /dev/edualloc ] &&
 	! dmesg | sed -n "/$marker/,\$p" | grep -q 'still in use at unload'

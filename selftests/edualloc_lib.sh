@@ -50,3 +50,43 @@ memfree_kb() {
 	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
 		$(pcp_pages) * $(getconf PAGESIZE) / 1024 ))
 }
+
+# ok_quiet_log MARKER [PATTERN...]: one KTAP result, no_warnings_in_kernel_log:
+# since the line MARKER, no kernel message at warning level or worse that
+# names edualloc, except the once-per-boot notes on an unsigned module and
+# lines matching a PATTERN (grep -e: what the test provokes on purpose),
+# and nothing scripts/logcheck flags (emulation noise such as slow hrtimer
+# interrupts under TCG is neither).  $EDU_LOG_FILTER, if set, is a command
+# the log goes through first.  Leaves the log since MARKER in $seg.
+ok_quiet_log() {
+	local marker=$1 noise reports p
+	local skip=(-e 'taints kernel' -e 'module verification failed')
+	local check
+	check=$(dirname "${BASH_SOURCE[0]}")/../scripts/logcheck
+
+	shift
+	for p in "$@"; do
+		skip+=(-e "$p")
+	done
+	seg=$(dmesg -r | sed -n "/$marker/,\$p")
+	noise=$(${EDU_LOG_FILTER:-cat} <<< "$seg" | grep -E '^<[0-4]>' |
+		grep 'edualloc' | grep -v "${skip[@]}")
+	if [ -x "$check" ]; then
+		reports=$("$check" <(echo "$seg") 2>&1) || noise="$noise$reports"
+	fi
+	[ -z "$noise" ]
+	ok $? "no_warnings_in_kernel_log"
+	[ -z "$noise" ] || echo "$noise" | head -n 60 | sed 's/^/# /'
+}
+
+# get VAR FILE KEY: VAR = the value after KEY in a "key value" file.
+get() {
+	local _k _v _rest
+
+	printf -v "$1" '%s' ''
+	while read -r _k _v _rest; do
+		if [ "$_k" = "$3" ]; then
+			printf -v "$1" '%s' "$_v"
+		fi
+	done < "$2"
+}

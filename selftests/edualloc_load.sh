@@ -40,20 +40,8 @@ done
 ok $? "load_unload_${cycles}_cycles"
 [ "$bad_cycle" = 0 ] || echo "# failed in cycle $bad_cycle"
 
-# The module's messages at warning level or worse since the marker (but the
-# once-per-boot notes about an unsigned out-of-tree module), and any kernel
-# report the VM's log checker would flag (emulation noise such as slow
-# hrtimer interrupts under TCG is neither).
-seg=$(dmesg -r | sed -n "/$marker/,\$p")
-noise=$(grep -E '^<[0-4]>' <<< "$seg" | grep 'edualloc' |
-	grep -v -e 'taints kernel' -e 'module verification failed')
-if [ -x "$(dirname "$0")/../scripts/logcheck" ]; then
-	reports=$("$(dirname "$0")/../scripts/logcheck" <(echo "$seg") 2>&1) ||
-		noise="$noise$reports"
-fi
-[ -z "$noise" ]
-ok $? "no_warnings_in_kernel_log"
-[ -z "$noise" ] || echo "$noise" | sed 's/^/# /'
+# Nothing at warning level or worse, no kernel report.
+ok_quiet_log "$marker"
 
 after=$(memfree_kb)
 # A leaked pool would be pool_mb MiB per node; allow 8 MiB of noise.
