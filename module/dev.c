@@ -33,6 +33,36 @@
 
 #include "edualloc.h"
 
+/*
+ * ABI v1 is these sizes: every uapi structure is a run of __u64 words, the
+ * same for 32- and 64-bit callers.  A change to any of them must be
+ * deliberate, so it fails the build until this table says so.
+ */
+static_assert(sizeof(struct edu_info) == 128);
+static_assert(sizeof(struct edu_page_alloc) == 96);
+static_assert(sizeof(struct edu_handle_arg) == 32);
+static_assert(sizeof(struct edu_page_op) == 64);
+static_assert(sizeof(struct edu_page_batch) == 128);
+static_assert(sizeof(struct edu_drain_arg) == 32);
+static_assert(sizeof(struct edu_node_stats) == 280);
+static_assert(sizeof(struct edu_cache_create) == 144);
+static_assert(sizeof(struct edu_obj_alloc) == 64);
+static_assert(sizeof(struct edu_obj_batch) == 80);
+static_assert(sizeof(struct edu_obj_rw) == 64);
+static_assert(sizeof(struct edu_obj_info) == 96);
+static_assert(sizeof(struct edu_corrupt_arg) == 32);
+static_assert(sizeof(struct edu_walk_level) == 48);
+static_assert(sizeof(struct edu_walk_page) == 80);
+static_assert(sizeof(struct edu_walk) == 448);
+static_assert(sizeof(struct edu_walk_range) == 128);
+static_assert(sizeof(struct edu_vma) == 384);
+static_assert(sizeof(struct edu_vma_list) == 96);
+static_assert(sizeof(struct edu_region) == 16);
+static_assert(sizeof(struct edu_layout) == 464);
+static_assert(sizeof(struct edu_pfn_info) == 160);
+static_assert(sizeof(struct edu_kwalk) == 448);
+static_assert(sizeof(struct edu_bench) == 144);
+
 static unsigned int max_handles = 1U << 20;
 module_param(max_handles, uint, 0644);
 MODULE_PARM_DESC(max_handles, "handles one open file may hold (default 1048576); past it: ENOSPC");
