@@ -9,6 +9,7 @@
 #   make install    install the module for $(KVER) (out-of-tree, extra/)
 #   make bench      benchmarks against the kernel's allocators, in the VM
 #   make check-debug  tests on a KASAN/lockdep/kmemleak kernel, in the VM
+#   make check-mutations  mutated modules the tests must fail, in the VM
 #
 # Nothing here loads a module into the machine it runs on: every module test
 # runs inside the QEMU test VM (scripts/vm).
@@ -30,12 +31,12 @@ KSRC_STAMP := $(LINUX_SRC)/.extracted
 VM := $(TOP)/scripts/vm
 
 .PHONY: all deps module selftests host-tests lint checkpatch sparse check \
-	check-debug bench demo tools install uninstall clean help
+	check-debug check-mutations bench demo tools install uninstall clean help
 
 all: module selftests tools
 
 help:
-	@sed -n '3,14p' $(TOP)/Makefile
+	@sed -n '3,15p' $(TOP)/Makefile
 
 deps:
 	@$(TOP)/scripts/deps
@@ -94,6 +95,10 @@ check: all host-tests lint
 # once per machine from linux-source-6.1 (scripts/build-debug-kernel).
 check-debug: selftests
 	$(TOP)/scripts/check-debug
+
+# Mutated modules (scripts/mutations/list) that the tests must fail.
+check-mutations: selftests
+	$(TOP)/scripts/mutation-test
 
 demo: all
 	$(VM) --append "$(VM_APPEND)" -- scripts/demo

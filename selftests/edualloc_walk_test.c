@@ -604,7 +604,7 @@ static bool have_swap(void)
 }
 
 static const char zram_up[] =
-	"modprobe zram num_devices=2 2>/dev/null &&\n"
+	"{ [ -e /sys/block/zram0 ] || modprobe zram num_devices=2 2>/dev/null; } &&\n"
 	"echo 64M > /sys/block/zram0/disksize &&\n"
 	"mkswap /dev/zram0 >/dev/null && swapon /dev/zram0";
 static const char zram_down[] =
