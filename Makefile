@@ -5,7 +5,7 @@
 #   make            build module/edualloc.ko and the selftests
 #   make check      deps, build, lint, host tests, then the selftests in the VM
 #   make demo       boot the test VM with the module and run the guided tour
-#   make lint       checkpatch --strict and sparse, both must be clean
+#   make lint       checkpatch --strict, sparse and check-docs, all clean
 #   make install    install the module for $(KVER) (out-of-tree, extra/)
 #   make bench      benchmarks against the kernel's allocators, in the VM
 #   make check-debug  tests on a KASAN/lockdep/kmemleak kernel, in the VM
@@ -31,7 +31,7 @@ KSRC_STAMP := $(LINUX_SRC)/.extracted
 VM := $(TOP)/scripts/vm
 
 .PHONY: all deps module selftests host-tests lint checkpatch sparse check \
-	check-debug check-mutations bench demo tools install uninstall clean help
+	check-debug check-mutations docs-check bench demo tools install uninstall clean help
 
 all: module selftests tools
 
@@ -67,7 +67,11 @@ LINT_FILES = $(filter-out %.mod.c,$(sort $(wildcard $(TOP)/module/*.[ch] \
 
 TRACE_HDRS = $(wildcard $(TOP)/module/trace*.h)
 
-lint: checkpatch sparse
+lint: checkpatch sparse docs-check
+
+# README.md and docs/ name only files and headings that exist.
+docs-check:
+	$(TOP)/scripts/check-docs
 
 checkpatch: $(KSRC_STAMP)
 	@echo "  CHECKPATCH --strict $(words $(LINT_FILES)) files"
