@@ -48,6 +48,10 @@
 #define EDU_PM_ALLOC		2
 #define EDU_PM_PCP		3
 #define EDU_PM_SLAB		4
+/* Every order fits the order bits, every state the three state bits. */
+static_assert(EDU_MAX_ORDER <= EDU_PM_ORDER_MASK, "order bits");
+static_assert(BIT(EDU_PM_STATE_SHIFT) > EDU_PM_ORDER_MASK, "order overlap");
+static_assert(EDU_PM_SLAB < 8, "state bits");
 
 #define EDU_PM(state, order)	((u8)((state) << EDU_PM_STATE_SHIFT | (order)))
 #define EDU_PM_STATE(m)		((m) >> EDU_PM_STATE_SHIFT)

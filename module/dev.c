@@ -73,6 +73,12 @@ MODULE_PARM_DESC(max_caches, "slab caches one open file may hold (default 256); 
 
 #define EDU_ID_BITS	32
 #define EDU_ID_MASK	((1ULL << EDU_ID_BITS) - 1)
+/*
+ * A handle is tag << EDU_ID_BITS | id: the ids xa_alloc_cyclic() hands out
+ * (xa_limit_32b) must fit below the tag, and the tag above them in a __u64.
+ */
+static_assert(EDU_ID_BITS >= 32);
+static_assert(EDU_ID_BITS + 8 * sizeof(((struct edu_file *)0)->tag) <= 64);
 
 /* Tags of the open files (an xarray has its own lock). */
 static DEFINE_XARRAY(edu_tags);
