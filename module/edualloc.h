@@ -8,7 +8,9 @@
  *   buddy.c     the buddy allocator core (mm/page_alloc.c's free areas)
  *   pcp.c       per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
  *   pool.c      pools taken from the real kernel, watermarks, NUMA fallback
- *   buddy_dev.c buddy ioctls, mmap of a block, debugfs views
+ *   buddy_dev.c buddy ioctls, mmap of a block (buddy_dev.h: shared with
+ *               buddy_debugfs.c)
+ *   buddy_debugfs.c  buddy debugfs views and the control file
  *   slab.c      slab caches, slabs, per-node partial lists (see slab.h)
  *   slab_cpu.c  the slab fast path: per-CPU object magazines
  *   slab_debug.c red zones, poisoning, consistency checks, reports
