@@ -15,7 +15,8 @@
  *   slab_cpu.c  the slab fast path: per-CPU object magazines
  *   slab_debug.c red zones, poisoning, consistency checks, reports
  *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
- *   slab_dev.c  slab ioctls and debugfs views
+ *   slab_dev.c  slab ioctls
+ *   slab_debugfs.c  slab debugfs views and the control file
  *   trace.h     tracepoints (system "edualloc")
  *   slab*.c, kmalloc.c  the slab allocator (see slab.h)
  *   pgwalk.c    the page-table walker: PGD -> P4D -> PUD -> PMD -> PTE

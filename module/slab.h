@@ -8,7 +8,8 @@
  *   slab_cpu.c   the per-CPU fast path (object magazines)
  *   slab_debug.c red zones, poisoning, consistency checks, reports
  *   kmalloc.c    the general size classes (edu_kmalloc/edu_kfree)
- *   slab_dev.c   ioctls and debugfs views
+ *   slab_dev.c   the ioctls
+ *   slab_debugfs.c  the debugfs views and the control file
  *
  * The first four are also compiled unchanged in user space, on buddy.c and
  * pcp.c, for the host tests (selftests/host: slab_test, slab_fuzz); they
@@ -330,6 +331,9 @@ int edu_kmalloc_init(void);
 void edu_kmalloc_exit(void);
 
 /* slab_dev.c */
+bool edu_cache_name_ok(const char *name);
+
+/* slab_debugfs.c */
 void edu_slab_debugfs_add(struct edu_cache *c);
 void edu_slab_debugfs_del(struct edu_cache *c);
 int edu_slab_debugfs_init(void);
