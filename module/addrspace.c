@@ -8,11 +8,12 @@
  * Locking: VMAs are read under mmap_read_lock() of their mm, which keeps
  * them and their files alive; counting their pages takes the page-table
  * locks as pgwalk.c describes.  The VMA list is built into a kernel buffer
- * a few VMAs at a time and copied out with no lock held.  The kernel layout
- * reads only constants and kernel tables we never free (lockless).  A
- * frame's struct page is read without any lock: what it says is a snapshot
- * that may be stale by the time it is shown, which is fine for a lesson and
- * never unsafe, as we only read it and never follow its pointers.
+ * a few VMAs at a time, which walk_dev.c copies out with no lock held.
+ * The kernel layout reads only constants and kernel tables we never free
+ * (lockless).  A frame's struct page is read without any lock: what it
+ * says is a snapshot that may be stale by the time it is shown, which is
+ * fine for a lesson and never unsafe, as we only read it and never follow
+ * its pointers.
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -25,7 +26,6 @@
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
 
@@ -34,8 +34,6 @@
 #include "edualloc.h"
 #include "pgwalk.h"
 
-/* VMAs described per hold of the mmap lock in EDU_IOC_VMA_LIST. */
-#define EDU_VMA_CHUNK		16
 /* How far to look for the executable mapping of an image's file. */
 #define EDU_IMAGE_SCAN		8
 
@@ -241,61 +239,6 @@ int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 	return n;
 }
 
-long edu_ioctl_vma_list(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_vma __user *uvmas;
-	struct edu_vma_list l;
-	unsigned long start;
-	struct mm_struct *mm;
-	struct edu_vma *buf;
-	long ret = 0;
-	int n;
-
-	if (copy_from_user(&l, uarg, sizeof(l)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&l))
-		return -EINVAL;
-	if (!l.max || l.max > EDU_VMA_MAX)
-		return -EINVAL;
-	uvmas = u64_to_user_ptr(l.vmas);
-	if (!access_ok(uvmas, l.max * sizeof(*uvmas)))
-		return -EFAULT;
-
-	mm = edu_target_mm(l.pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	buf = kmalloc_array(EDU_VMA_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_mm;
-	}
-
-	start = l.start;
-	l.nr = 0;
-	do {
-		n = edu_vmas_get(mm, start, buf,
-				 min_t(u64, EDU_VMA_CHUNK, l.max - l.nr),
-				 &start);
-		if (n < 0) {
-			ret = n;
-			goto out_buf;
-		}
-		if (copy_to_user(uvmas + l.nr, buf, n * sizeof(*buf))) {
-			ret = -EFAULT;
-			goto out_buf;
-		}
-		l.nr += n;
-	} while (start && l.nr < l.max);
-	l.next = start;
-	if (copy_to_user(uarg, &l, sizeof(l)))
-		ret = -EFAULT;
-out_buf:
-	kfree(buf);
-out_mm:
-	mmput(mm);
-	return ret;
-}
-
 /* ------------------------------------------------------ kernel layout -- */
 
 const char *edu_region_name(unsigned int region)
@@ -382,19 +325,10 @@ void edu_layout_get(struct edu_layout *l, bool privileged)
 	r[EDU_REGION_LDT_REMAP].end = LDT_END_ADDR;
 }
 
-long edu_ioctl_layout(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_layout l;
-
-	edu_layout_get(&l, ef->privileged);
-	if (copy_to_user(uarg, &l, sizeof(l)))
-		return -EFAULT;
-	return 0;
-}
-
 /* ------------------------------------------------------------ frames -- */
 
-static void edu_pfn_describe(struct edu_pfn_info *p)
+/* What the kernel knows of frame p->pfn; the rest of @p is zero. */
+void edu_pfn_describe(struct edu_pfn_info *p)
 {
 	unsigned long pfn = p->pfn;
 	struct edu_pfn_owner own;
@@ -461,25 +395,4 @@ static void edu_pfn_describe(struct edu_pfn_info *p)
 		p->flags |= EDU_FRAME_FILE;
 	if (p->flags & (EDU_FRAME_ANON | EDU_FRAME_FILE))
 		p->mapcount = max(page_mapcount(page), 0);
-}
-
-long edu_ioctl_pfn_info(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_pfn_info p;
-	u64 pfn;
-
-	if (copy_from_user(&p, uarg, sizeof(p)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&p))
-		return -EINVAL;
-	if (!ef->privileged)
-		return -EPERM;
-	pfn = p.pfn;
-	memset(&p, 0, sizeof(p));
-	p.pfn = pfn;
-	if (pfn == (unsigned long)pfn)
-		edu_pfn_describe(&p);
-	if (copy_to_user(uarg, &p, sizeof(p)))
-		return -EFAULT;
-	return 0;
 }

@@ -21,6 +21,7 @@
  *   slab*.c, kmalloc.c  the slab allocator (see slab.h)
  *   pgwalk.c    the page-table walker: PGD -> P4D -> PUD -> PMD -> PTE
  *   addrspace.c VMAs and their classes, the kernel layout, frame facts
+ *   walk_dev.c  the walker's ioctls
  *   walk_debugfs.c  the walker's debugfs views (layout, maps, walk, kbuf)
  *   bench.c     in-kernel benchmarks against the kernel's allocators
  *   fault.c     fault injection for the module's own allocations; trace_slab.h the slab's

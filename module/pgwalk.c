@@ -46,14 +46,10 @@
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "edualloc.h"
 #include "pgwalk.h"
-
-/* Pages translated per mmap_read_lock hold in a range walk. */
-#define EDU_RANGE_CHUNK		1024
 
 /* The kmalloc-vs-vmalloc lesson: two buffers of EDU_KBUF_PAGES pages. */
 static void *edu_kbuf_kmalloc;
@@ -980,109 +976,23 @@ out:
 	return ret;
 }
 
-static long edu_ioctl_walk(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_walk w;
-	int ret;
-
-	if (copy_from_user(&w, uarg, sizeof(w)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&w))
-		return -EINVAL;
-	ret = edu_walk_one(w.pid, w.addr, ef->privileged, &w);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &w, sizeof(w)))
-		return -EFAULT;
-	return 0;
-}
-
 /*
- * EDU_IOC_WALK_RANGE: EDU_RANGE_CHUNK pages per hold of the mmap lock,
- * copied out after dropping it.  Each chunk is a snapshot of its own.
+ * One step of EDU_IOC_WALK_RANGE: [addr, stop) of w->mm into w->out under
+ * mmap_read_lock, each entry then finished with the lock dropped.
  */
-static long edu_ioctl_walk_range(struct edu_file *ef, void __user *uarg)
+int edu_walk_range_chunk(struct edu_pt_walk *w, unsigned long addr,
+			 unsigned long stop, bool privileged)
 {
-	struct edu_walk_range r;
-	struct edu_walk_page __user *upages;
-	struct edu_walk_page *buf;
-	struct edu_pt_walk w;
-	unsigned long start, end, limit, addr, stop, i;
-	struct mm_struct *mm;
-	u64 last;
-	long ret = 0;
+	unsigned long i;
 
-	if (copy_from_user(&r, uarg, sizeof(r)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&r))
-		return -EINVAL;
-	if (!r.len || !r.max || r.max > EDU_WALK_RANGE_MAX)
-		return -EINVAL;
-	if (check_add_overflow(r.start, r.len - 1, &last) ||
-	    last > TASK_SIZE_MAX)
-		return -EINVAL;
-	upages = u64_to_user_ptr(r.pages);
-	if (!access_ok(upages, r.max * sizeof(*upages)))
-		return -EFAULT;
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	edu_walk_user_range(w, addr, stop);
+	mmap_read_unlock(w->mm);
 
-	start = r.start & PAGE_MASK;
-	end = (last | ~PAGE_MASK) + 1;
-	limit = start + (r.max << PAGE_SHIFT);
-	if (limit > end || limit < start)
-		limit = end;
-
-	mm = edu_target_mm(r.pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	if (end > mm->task_size) {
-		ret = -EINVAL;
-		goto out_mm;
-	}
-	buf = kvmalloc_array(EDU_RANGE_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_mm;
-	}
-
-	r.nr = 0;
-	r.resident = 0;
-	r.huge = 0;
-	r.swapped = 0;
-	for (addr = start; addr < limit; addr = stop) {
-		stop = min(limit, addr + (EDU_RANGE_CHUNK << PAGE_SHIFT));
-		memset(&w, 0, sizeof(w));
-		w.mm = mm;
-		w.out = buf;
-		if (mmap_read_lock_killable(mm)) {
-			ret = -EINTR;
-			goto out_buf;
-		}
-		edu_walk_user_range(&w, addr, stop);
-		mmap_read_unlock(mm);
-
-		for (i = 0; i < w.nr; i++)
-			edu_page_finish(&buf[i], ef->privileged);
-		if (copy_to_user(upages + r.nr, buf, w.nr * sizeof(*buf))) {
-			ret = -EFAULT;
-			goto out_buf;
-		}
-		r.nr += w.nr;
-		r.resident += w.resident;
-		r.huge += w.huge;
-		r.swapped += w.swapped;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			goto out_buf;
-		}
-	}
-	r.next = limit < end ? limit : 0;
-	if (copy_to_user(uarg, &r, sizeof(r)))
-		ret = -EFAULT;
-out_buf:
-	kvfree(buf);
-out_mm:
-	mmput(mm);
-	return ret;
+	for (i = 0; i < w->nr; i++)
+		edu_page_finish(&w->out[i], privileged);
+	return 0;
 }
 
 /* ------------------------------------------------ kmalloc vs vmalloc -- */
@@ -1121,45 +1031,7 @@ int edu_kwalk_one(struct edu_kwalk *k)
 	return 0;
 }
 
-static long edu_ioctl_kwalk(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_kwalk k;
-	int ret;
-
-	if (copy_from_user(&k, uarg, sizeof(k)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&k))
-		return -EINVAL;
-	if (!ef->privileged)
-		return -EPERM;
-	ret = edu_kwalk_one(&k);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &k, sizeof(k)))
-		return -EFAULT;
-	return 0;
-}
-
 /* ---------------------------------------------------------- plumbing -- */
-
-long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
-{
-	switch (cmd) {
-	case EDU_IOC_WALK:
-		return edu_ioctl_walk(ef, arg);
-	case EDU_IOC_WALK_RANGE:
-		return edu_ioctl_walk_range(ef, arg);
-	case EDU_IOC_VMA_LIST:
-		return edu_ioctl_vma_list(ef, arg);
-	case EDU_IOC_LAYOUT:
-		return edu_ioctl_layout(ef, arg);
-	case EDU_IOC_PFN_INFO:
-		return edu_ioctl_pfn_info(ef, arg);
-	case EDU_IOC_KWALK:
-		return edu_ioctl_kwalk(ef, arg);
-	}
-	return -ENOTTY;
-}
 
 int edu_walk_init(void)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The page-table walker's internal interface, shared by its three files:
- *   pgwalk.c       walking the tables by hand, the translation ioctls
+ * The page-table walker's internal interface, shared by its four files:
+ *   pgwalk.c       walking the tables by hand, translations
  *   addrspace.c    VMAs and their classes, the kernel's layout, frames
+ *   walk_dev.c     the ioctls
  *   walk_debugfs.c the debugfs views (layout, walk_target, maps, walk, kbuf)
  * Locking rules are in the comment at the top of pgwalk.c.
  */
@@ -37,6 +38,8 @@ unsigned long edu_level_mask(unsigned int level);
 u64 edu_effective_flags(const struct edu_walk_level *lv, bool user);
 int edu_walk_one(u64 pid, u64 addr, bool privileged, struct edu_walk *w);
 int edu_kwalk_one(struct edu_kwalk *k);
+int edu_walk_range_chunk(struct edu_pt_walk *w, unsigned long addr,
+			 unsigned long stop, bool privileged);
 
 /* addrspace.c */
 unsigned int edu_vma_class(struct vm_area_struct *vma);
@@ -45,9 +48,7 @@ int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 void edu_layout_get(struct edu_layout *l, bool privileged);
 const char *edu_region_name(unsigned int region);
 const char *edu_vma_class_name(unsigned int class);
-long edu_ioctl_vma_list(struct edu_file *ef, void __user *uarg);
-long edu_ioctl_layout(struct edu_file *ef, void __user *uarg);
-long edu_ioctl_pfn_info(struct edu_file *ef, void __user *uarg);
+void edu_pfn_describe(struct edu_pfn_info *p);
 
 /* walk_debugfs.c */
 void edu_walk_debugfs_init(void);
