@@ -2,29 +2,41 @@
 /*
  * edualloc internals shared by the module's files (kernel build only).
  *
- * Map of the module, one concept of Linux memory management per file:
- *   main.c      module init/exit, parameters, the debugfs "info" file
- *   dev.c       /dev/edualloc: per-open-file handle table, ioctl dispatch
- *   buddy.c     the buddy allocator core (mm/page_alloc.c's free areas)
- *   pcp.c       per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
- *   pool.c      pools taken from the real kernel, watermarks, NUMA fallback
- *   buddy_dev.c buddy ioctls, mmap of a block (buddy_dev.h: shared with
- *               buddy_debugfs.c)
- *   buddy_debugfs.c  buddy debugfs views and the control file
- *   slab.c      slab caches, slabs, per-node partial lists (see slab.h)
- *   slab_cpu.c  the slab fast path: per-CPU object magazines
- *   slab_debug.c red zones, poisoning, consistency checks, reports
- *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
- *   slab_dev.c  slab ioctls
- *   slab_debugfs.c  slab debugfs views and the control file
- *   trace.h     tracepoints (system "edualloc")
- *   slab*.c, kmalloc.c  the slab allocator (see slab.h)
- *   pgwalk.c    the page-table walker: PGD -> P4D -> PUD -> PMD -> PTE
- *   addrspace.c VMAs and their classes, the kernel layout, frame facts
- *   walk_dev.c  the walker's ioctls
- *   walk_debugfs.c  the walker's debugfs views (layout, maps, walk, kbuf)
- *   bench.c     in-kernel benchmarks against the kernel's allocators
- *   fault.c     fault injection for the module's own allocations; trace_slab.h the slab's
+ * Map of the module, one concept of Linux memory management per file.
+ * Each subsystem has engine files (the algorithm: no user copies, no
+ * seq_file), a <sub>_dev.c (its ioctls and mmap: copy in, validate, call
+ * the engine, copy out) and a <sub>_debugfs.c (its views and control file).
+ *   edualloc.h       this header: handles, objects, subsystem hooks
+ *   main.c           module init/exit, parameters, the debugfs "info" file
+ *   dev.c            /dev/edualloc: per-open-file handle table, ioctl dispatch
+ *   fault.c          fault injection for the module's own allocations
+ *   mm_env.h         the seam of the allocator cores: kernel headers here,
+ *                    selftests/host's shim in the user-space build
+ *   bench.c          in-kernel benchmarks against the kernel's allocators
+ * The buddy allocator:
+ *   buddy.h          its data structures and locking rules
+ *   buddy.c          the core (mm/page_alloc.c's free areas)
+ *   pcp.c            per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
+ *   pool.h, pool.c   pools taken from the real kernel, watermarks, fallback
+ *   buddy_dev.h      what buddy_dev.c and buddy_debugfs.c share
+ *   buddy_dev.c      ioctls, mmap of a block
+ *   buddy_debugfs.c  views (buddyinfo, pcp, fragmentation, node<N>/), control
+ *   trace.h          its tracepoints (system "edualloc")
+ * The slab allocator:
+ *   slab.h           its data structures and locking rules
+ *   slab.c           caches, slabs, per-node partial lists, slow paths
+ *   slab_cpu.c       the fast path: per-CPU object magazines
+ *   slab_debug.c     red zones, poisoning, consistency checks, reports
+ *   kmalloc.c        general size classes: edu_kmalloc()/edu_kfree()
+ *   slab_dev.c       ioctls
+ *   slab_debugfs.c   views (slabinfo, slab/<cache>/), control
+ *   trace_slab.h     its tracepoints
+ * The page-table walker:
+ *   pgwalk.h         its internal interface
+ *   pgwalk.c         the walk: PGD -> P4D -> PUD -> PMD -> PTE, locking rules
+ *   addrspace.c      VMAs and their classes, the kernel layout, frame facts
+ *   walk_dev.c       ioctls
+ *   walk_debugfs.c   views (layout, walk_target, maps, walk, kbuf)
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
