@@ -34,7 +34,8 @@
  * The page-table walker:
  *   pgwalk.h         its internal interface
  *   pgwalk.c         the walk: PGD -> P4D -> PUD -> PMD -> PTE, locking rules
- *   addrspace.c      VMAs and their classes, the kernel layout, frame facts
+ *   addrspace.c      the target's mm, VMAs and their classes, the kernel
+ *                    layout, kmalloc vs vmalloc buffers, frame facts
  *   walk_dev.c       ioctls
  *   walk_debugfs.c   views (layout, walk_target, maps, walk, kbuf)
  *

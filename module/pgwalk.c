@@ -32,125 +32,16 @@
  * 512 pages, and an empty upper entry accounts for all the pages below it
  * at once.
  */
-#include <linux/capability.h>
-#include <linux/cred.h>
 #include <linux/highmem.h>
-#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
-#include <linux/pid.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
-#include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/vmalloc.h>
 
 #include "edualloc.h"
 #include "pgwalk.h"
-
-/* The kmalloc-vs-vmalloc lesson: two buffers of EDU_KBUF_PAGES pages. */
-static void *edu_kbuf_kmalloc;
-static void *edu_kbuf_vmalloc;
-
-/* ------------------------------------------------------------ target -- */
-
-/*
- * May the caller read @task's memory map?  This is the decision
- * ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) makes for
- * /proc/PID/maps and pagemap; that function is not exported to modules, so
- * here are its steps (kernel/ptrace.c): a thread of the same process may;
- * otherwise the caller's fsuid/fsgid must equal the target's real, effective
- * and saved ids, or the caller needs CAP_SYS_PTRACE in the target's user
- * namespace; and a target that is not dumpable (a setuid program, or after
- * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE over its mm's namespace.
- * Dumpability is read from @mm, the address space we got with
- * get_task_mm() and will walk, not from task->mm: exit_mm() may have
- * cleared that since, while we still hold the mm.  The kernel refuses that
- * case too (task_still_dumpable(): the dumpability exit_mm() saved).
- * What we cannot ask are the LSMs (security_ptrace_access_check() is not
- * exported either): Yama only restricts PTRACE_MODE_ATTACH, but an SELinux
- * or AppArmor policy is not consulted.  Called under task_lock(task).
- */
-static bool edu_may_read_task(struct task_struct *task, struct mm_struct *mm)
-{
-	const struct cred *cred, *tcred;
-	bool ok;
-
-	if (same_thread_group(task, current))
-		return true;
-	rcu_read_lock();
-	cred = current_cred();
-	tcred = __task_cred(task);
-	ok = (uid_eq(cred->fsuid, tcred->euid) &&
-	      uid_eq(cred->fsuid, tcred->suid) &&
-	      uid_eq(cred->fsuid, tcred->uid) &&
-	      gid_eq(cred->fsgid, tcred->egid) &&
-	      gid_eq(cred->fsgid, tcred->sgid) &&
-	      gid_eq(cred->fsgid, tcred->gid)) ||
-	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
-	rcu_read_unlock();
-	if (!ok)
-		return false;
-	if (get_dumpable(mm) != SUID_DUMP_USER &&
-	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
-		return false;
-	return true;
-}
-
-/*
- * The address space of process @pid (0: the caller), with a reference the
- * caller drops with mmput().  -ESRCH if there is no such process or it has
- * no user memory (a kernel thread, or it has exited), -EACCES if the caller
- * may not read it.  As mm_access() does, the check runs under the target's
- * exec_update_lock, so that an exec() cannot swap a setuid program's mm in
- * between the check and get_task_mm().
- */
-struct mm_struct *edu_target_mm(u64 pid)
-{
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct pid *p;
-	bool ok = true;
-	int err;
-
-	if (!pid) {
-		task = current;
-		get_task_struct(task);
-	} else {
-		if (pid > INT_MAX)
-			return ERR_PTR(-ESRCH);
-		p = find_get_pid(pid);
-		task = get_pid_task(p, PIDTYPE_PID);
-		put_pid(p);
-		if (!task)
-			return ERR_PTR(-ESRCH);
-	}
-
-	err = down_read_killable(&task->signal->exec_update_lock);
-	if (err) {
-		put_task_struct(task);
-		return ERR_PTR(err);
-	}
-	mm = get_task_mm(task);
-	if (mm && mm != current->mm) {
-		task_lock(task);
-		ok = edu_may_read_task(task, mm);
-		task_unlock(task);
-	}
-	up_read(&task->signal->exec_update_lock);
-	put_task_struct(task);
-
-	if (!mm)
-		return ERR_PTR(-ESRCH);
-	if (!ok) {
-		mmput(mm);
-		return ERR_PTR(-EACCES);
-	}
-	return mm;
-}
 
 /* ---------------------------------------------------------- decoding -- */
 
@@ -921,7 +812,8 @@ static void edu_levels_hide(struct edu_walk_level *lv)
 	}
 }
 
-static u64 edu_phys(const struct edu_walk_page *pg, unsigned long addr)
+/* The physical address of @addr in page @pg, 0 if it has no frame. */
+u64 edu_phys(const struct edu_walk_page *pg, unsigned long addr)
 {
 	if (!edu_has_frame(pg->result) || pg->result == EDU_WALK_MIGRATING)
 		return 0;
@@ -993,72 +885,4 @@ int edu_walk_range_chunk(struct edu_pt_walk *w, unsigned long addr,
 	for (i = 0; i < w->nr; i++)
 		edu_page_finish(&w->out[i], privileged);
 	return 0;
-}
-
-/* ------------------------------------------------ kmalloc vs vmalloc -- */
-
-int edu_kwalk_one(struct edu_kwalk *k)
-{
-	unsigned long va;
-	void *base;
-
-	if (k->which == EDU_KBUF_KMALLOC)
-		base = edu_kbuf_kmalloc;
-	else if (k->which == EDU_KBUF_VMALLOC)
-		base = edu_kbuf_vmalloc;
-	else
-		return -EINVAL;
-	k->size = EDU_KBUF_PAGES * PAGE_SIZE;
-	if (k->offset >= k->size)
-		return -EINVAL;
-
-	va = (unsigned long)base + k->offset;
-	k->va = va;
-	/*
-	 * The shortcuts the kernel itself uses: the direct map is a linear
-	 * copy of physical memory, so __pa() is a subtraction; a vmalloc
-	 * address has to be looked up in the tables, page by page.
-	 */
-	if (k->which == EDU_KBUF_KMALLOC)
-		k->pa = virt_to_phys((void *)va);
-	else
-		k->pa = PFN_PHYS(vmalloc_to_pfn((void *)va)) +
-			offset_in_page(va);
-	k->levels = pgtable_l5_enabled() ? 5 : 4;
-	edu_translate(NULL, NULL, va, k->level, &k->page);
-	k->phys = edu_phys(&k->page, va);
-	k->effective = edu_effective_flags(k->level, false);
-	return 0;
-}
-
-/* ---------------------------------------------------------- plumbing -- */
-
-int edu_walk_init(void)
-{
-	unsigned int i;
-
-	/* kmalloc() of 4 pages comes straight from the page allocator. */
-	edu_kbuf_kmalloc = kmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
-				   GFP_KERNEL | __GFP_NOWARN);
-	edu_kbuf_vmalloc = __vmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
-				     GFP_KERNEL | __GFP_NOWARN);
-	if (!edu_kbuf_kmalloc || !edu_kbuf_vmalloc) {
-		vfree(edu_kbuf_vmalloc);
-		kfree(edu_kbuf_kmalloc);
-		return -ENOMEM;
-	}
-	for (i = 0; i < EDU_KBUF_PAGES; i++) {
-		memset(edu_kbuf_kmalloc + i * PAGE_SIZE, 'k', PAGE_SIZE);
-		memset(edu_kbuf_vmalloc + i * PAGE_SIZE, 'v', PAGE_SIZE);
-	}
-	edu_walk_debugfs_init();
-	return 0;
-}
-
-void edu_walk_exit(void)
-{
-	/* Waits for readers of our files, which may look at the buffers. */
-	edu_walk_debugfs_exit();
-	vfree(edu_kbuf_vmalloc);
-	kfree(edu_kbuf_kmalloc);
 }

@@ -245,3 +245,21 @@ long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
 	}
 	return -ENOTTY;
 }
+
+int edu_walk_init(void)
+{
+	int ret;
+
+	ret = edu_kbuf_init();
+	if (ret)
+		return ret;
+	edu_walk_debugfs_init();
+	return 0;
+}
+
+void edu_walk_exit(void)
+{
+	/* Waits for readers of our files, which may look at the buffers. */
+	edu_walk_debugfs_exit();
+	edu_kbuf_exit();
+}
