@@ -18,7 +18,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
-#include <linux/nospec.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -404,9 +403,11 @@ static int edu_ctl_exec(char *cmd)
 	if (err)
 		return err;
 	if (node != NUMA_NO_NODE) {
-		if (node >= nr_node_ids || !node_online(node))
+		int nid;
+
+		if (edu_uapi_node(node, &nid))
 			return -EINVAL;
-		node = array_index_nospec(node, nr_node_ids);
+		node = nid;
 	}
 
 	if (!strcmp(verb, "alloc")) {

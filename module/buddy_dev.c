@@ -33,19 +33,6 @@ static void edu_block_release(struct edu_obj *obj)
 	kfree(b);
 }
 
-/* Validate a uapi node number; EDU_NODE_LOCAL becomes NUMA_NO_NODE. */
-static int edu_uapi_node(u64 node, int *nid)
-{
-	if (node == EDU_NODE_LOCAL) {
-		*nid = NUMA_NO_NODE;
-		return 0;
-	}
-	if (node >= nr_node_ids || !node_online(node))
-		return -EINVAL;
-	*nid = array_index_nospec(node, nr_node_ids);
-	return 0;
-}
-
 struct edu_block *edu_block_alloc(int nid, unsigned int order,
 				  unsigned int flags, int *err)
 {

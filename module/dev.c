@@ -26,6 +26,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/nospec.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -211,6 +212,22 @@ long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
 	if (!EDU_RESERVED_OK(&h))
 		return -EINVAL;
 	return edu_handle_free(ef, h.handle, type);
+}
+
+/*
+ * A node number from user space: an online node (clamped under speculation
+ * too), or EDU_NODE_LOCAL, which becomes NUMA_NO_NODE.
+ */
+int edu_uapi_node(u64 node, int *nid)
+{
+	if (node == EDU_NODE_LOCAL) {
+		*nid = NUMA_NO_NODE;
+		return 0;
+	}
+	if (node >= nr_node_ids || !node_online(node))
+		return -EINVAL;
+	*nid = array_index_nospec(node, nr_node_ids);
+	return 0;
 }
 
 void edu_obj_put(struct edu_obj *obj)

@@ -104,6 +104,7 @@ long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
 void edu_obj_put(struct edu_obj *obj);
 u64 edu_handle_mmap_offset(u64 handle);
 u64 edu_mmap_offset_handle(unsigned long pgoff);
+int edu_uapi_node(u64 node, int *nid);
 
 static inline void edu_obj_init(struct edu_obj *obj, enum edu_obj_type type,
 				void (*release)(struct edu_obj *obj))

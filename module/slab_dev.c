@@ -18,7 +18,6 @@
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/mm.h>
-#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -80,18 +79,6 @@ static void edu_uobj_release(struct edu_obj *obj)
 		edu_kfree(uo->addr);
 	}
 	kfree(uo);
-}
-
-static int edu_uapi_node(u64 node, int *nid)
-{
-	if (node == EDU_NODE_LOCAL) {
-		*nid = NUMA_NO_NODE;
-		return 0;
-	}
-	if (node >= nr_node_ids || !node_online(node))
-		return -EINVAL;
-	*nid = array_index_nospec(node, nr_node_ids);
-	return 0;
 }
 
 /* Names show up in slabinfo and debugfs: no spaces, no slashes. */
