@@ -147,6 +147,19 @@ static inline unsigned long edu_idx_to_pfn(const struct edu_node *n,
 	return n->chunks[idx / EDU_CHUNK_PAGES].pfn + idx % EDU_CHUNK_PAGES;
 }
 
+/*
+ * The link of free page @idx, for a buddy free list or a per-CPU list; the
+ * page's own index is stored next to it.
+ */
+static inline struct list_head *edu_idx_link(const struct edu_node *n,
+					     unsigned long idx)
+{
+	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
+
+	fp->idx = idx;
+	return &fp->link;
+}
+
 /* buddy.c: node set-up (before the node is published in edu_nodes[]) */
 int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks);
 void edu_node_add_chunk(struct edu_node *n, unsigned int chunk);

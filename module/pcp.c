@@ -18,14 +18,6 @@
  */
 #include "buddy.h"
 
-static struct list_head *edu_pcp_link(struct edu_node *n, unsigned long idx)
-{
-	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
-
-	fp->idx = idx;
-	return &fp->link;
-}
-
 /* Move up to @batch pages from the node to @pcp.  Called under pcp->lock. */
 static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 			  unsigned int flags)
@@ -45,7 +37,7 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 		if (idx < 0)
 			break;
 		WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
-		list_add_tail(edu_pcp_link(n, idx), &pcp->list);
+		list_add_tail(edu_idx_link(n, idx), &pcp->list);
 	}
 	spin_unlock(&n->lock);
 	if (i) {
@@ -110,7 +102,7 @@ void edu_pcp_free(struct edu_node *n, unsigned long idx)
 	pcp = get_cpu_ptr(n->pcp);
 	spin_lock(&pcp->lock);
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
-	list_add(edu_pcp_link(n, idx), &pcp->list);
+	list_add(edu_idx_link(n, idx), &pcp->list);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->free_hits++;
 	if (pcp->count > pcp->high)
