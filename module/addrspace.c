@@ -38,8 +38,6 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
 
-#include <edualloc_names.h>
-
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -241,25 +239,6 @@ unsigned int edu_vma_class(struct vm_area_struct *vma)
 	return EDU_VMA_CLASS_ANON;
 }
 
-const char *edu_vma_class_name(unsigned int class)
-{
-	static const char * const names[] = {
-		[EDU_VMA_CLASS_NONE] = "-",
-		[EDU_VMA_CLASS_ANON] = "anon",
-		[EDU_VMA_CLASS_TEXT] = "text",
-		[EDU_VMA_CLASS_RODATA] = "rodata",
-		[EDU_VMA_CLASS_DATA] = "data",
-		[EDU_VMA_CLASS_BSS] = "bss",
-		[EDU_VMA_CLASS_HEAP] = "heap",
-		[EDU_VMA_CLASS_STACK] = "stack",
-		[EDU_VMA_CLASS_FILE] = "file",
-		[EDU_VMA_CLASS_VDSO] = "vdso",
-		[EDU_VMA_CLASS_SPECIAL] = "special",
-	};
-
-	return class < ARRAY_SIZE(names) ? names[class] : "?";
-}
-
 /* The name column of /proc/PID/maps; @path is a PATH_MAX scratch buffer. */
 static void edu_vma_name(struct vm_area_struct *vma, struct edu_vma *v,
 			 char *path)
@@ -350,11 +329,6 @@ int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 }
 
 /* ------------------------------------------------------ kernel layout -- */
-
-const char *edu_region_name(unsigned int region)
-{
-	return region < EDU_NR_REGIONS ? edu_region_names[region] : "?";
-}
 
 /*
  * Where the kernel's code is, found the way the MMU sees it: in the kernel

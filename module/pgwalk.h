@@ -51,8 +51,6 @@ unsigned int edu_vma_class(struct vm_area_struct *vma);
 int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 		 struct edu_vma *v, unsigned int max, unsigned long *next);
 void edu_layout_get(struct edu_layout *l, bool privileged);
-const char *edu_region_name(unsigned int region);
-const char *edu_vma_class_name(unsigned int class);
 void edu_pfn_describe(struct edu_pfn_info *p);
 
 /* walk_debugfs.c */
