@@ -21,7 +21,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "buddy.h"
 #include "buddy_dev.h"
@@ -376,10 +375,10 @@ static int edu_ctl_exec(char *cmd)
 	char *verb, *tok;
 	int err = 0;
 
-	verb = strsep(&cmd, " \t");
-	while (!err && (tok = strsep(&cmd, " \t"))) {
-		if (!*tok)
-			continue;
+	verb = edu_ctl_word(&cmd);
+	if (!verb)
+		return -EINVAL;
+	while (!err && (tok = edu_ctl_word(&cmd))) {
 		if (edu_ctl_arg(tok, "node", &node, &err) ||
 		    edu_ctl_arg(tok, "order", &order, &err) ||
 		    edu_ctl_arg(tok, "id", &id, &err) ||
@@ -457,22 +456,7 @@ static int edu_ctl_exec(char *cmd)
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char *buf, *nl;
-	int ret;
-
-	if (len > 256)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	mutex_lock(&edu_ctl.lock);
-	ret = edu_ctl_exec(strim(buf));
-	mutex_unlock(&edu_ctl.lock);
-	kfree(buf);
-	return ret ? ret : len;
+	return edu_ctl_write(ubuf, len, 256, &edu_ctl.lock, edu_ctl_exec);
 }
 
 static int control_show(struct seq_file *m, void *unused)

@@ -61,6 +61,7 @@
 
 struct dentry;
 struct miscdevice;
+struct mutex;
 
 enum edu_obj_type {
 	EDU_OBJ_BLOCK = 1,	/* a buddy block */
@@ -91,6 +92,11 @@ struct edu_file {
 
 extern struct dentry *edu_debugfs_root;
 extern struct miscdevice edu_miscdev;
+
+/* main.c: the control files' commands */
+ssize_t edu_ctl_write(const char __user *ubuf, size_t len, size_t max,
+		      struct mutex *lock, int (*exec)(char *cmd));
+char *edu_ctl_word(char **cmd);
 
 /* dev.c: the per-file handle table */
 int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle);

@@ -12,7 +12,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "slab.h"
 
@@ -395,11 +394,11 @@ static int edu_ctl_create(char *name, char *args)
 	struct edu_cache *c;
 	char *w;
 
-	w = strsep(&args, " ");
+	w = edu_ctl_word(&args);
 	if (!edu_cache_name_ok(name) || !w || kstrtouint(w, 0, &size) ||
 	    edu_ctl_find(name))
 		return -EINVAL;
-	while ((w = strsep(&args, " "))) {
+	while ((w = edu_ctl_word(&args))) {
 		for (i = 0; i < ARRAY_SIZE(fl); i++)
 			if (!strcmp(w, fl[i].word))
 				break;
@@ -448,10 +447,11 @@ static int edu_ctl_alloc(struct edu_ctl_cache *cc, unsigned int count)
 
 static int edu_ctl_exec(char *cmd)
 {
-	char *verb = strsep(&cmd, " ");
-	char *name = strsep(&cmd, " ");
+	char *verb = edu_ctl_word(&cmd);
+	char *name = edu_ctl_word(&cmd);
 	struct edu_ctl_cache *cc;
 	unsigned int count;
+	char *arg;
 
 	if (!verb || !name)
 		return -EINVAL;
@@ -464,14 +464,18 @@ static int edu_ctl_exec(char *cmd)
 		edu_ctl_destroy(cc);
 		return 0;
 	}
+	/* Every other command has one more word, its last. */
+	arg = edu_ctl_word(&cmd);
+	if (!arg || edu_ctl_word(&cmd))
+		return -EINVAL;
 	if (!strcmp(verb, "corrupt")) {
 		unsigned int kind;
 
-		if (!cmd || !cc->nr)
+		if (!cc->nr)
 			return -EINVAL;
-		if (!strcmp(cmd, "redzone"))
+		if (!strcmp(arg, "redzone"))
 			kind = EDU_CORRUPT_REDZONE;
-		else if (!strcmp(cmd, "uaf"))
+		else if (!strcmp(arg, "uaf"))
 			kind = EDU_CORRUPT_USE_AFTER_FREE;
 		else
 			return -EINVAL;
@@ -482,7 +486,7 @@ static int edu_ctl_exec(char *cmd)
 			cc->nr--;
 		return 0;
 	}
-	if (!cmd || kstrtouint(cmd, 0, &count))
+	if (kstrtouint(arg, 0, &count))
 		return -EINVAL;
 	if (!strcmp(verb, "alloc"))
 		return edu_ctl_alloc(cc, count);
@@ -499,19 +503,7 @@ static int edu_ctl_exec(char *cmd)
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char buf[128];
-	int ret;
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
-	strim(buf);
-	mutex_lock(&edu_slab_ctl.lock);
-	ret = edu_ctl_exec(strim(buf));
-	mutex_unlock(&edu_slab_ctl.lock);
-	return ret ? ret : len;
+	return edu_ctl_write(ubuf, len, 127, &edu_slab_ctl.lock, edu_ctl_exec);
 }
 
 static int control_show(struct seq_file *m, void *unused)
