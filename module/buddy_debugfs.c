@@ -27,6 +27,17 @@
 #include "edualloc.h"
 #include "pool.h"
 
+/* Free blocks per order of @n, one copy under its lock. */
+static void edu_copy_nr_free(struct edu_node *n, unsigned long *nr_free)
+{
+	unsigned int o;
+
+	spin_lock(&n->lock);
+	for (o = 0; o <= EDU_MAX_ORDER; o++)
+		nr_free[o] = n->free_area[o].nr_free;
+	spin_unlock(&n->lock);
+}
+
 static int buddyinfo_show(struct seq_file *m, void *unused)
 {
 	unsigned long nr_free[EDU_NR_ORDERS];
@@ -38,10 +49,7 @@ static int buddyinfo_show(struct seq_file *m, void *unused)
 
 		if (!n)
 			continue;
-		spin_lock(&n->lock);
-		for (o = 0; o <= EDU_MAX_ORDER; o++)
-			nr_free[o] = n->free_area[o].nr_free;
-		spin_unlock(&n->lock);
+		edu_copy_nr_free(n, nr_free);
 		/* The layout of /proc/buddyinfo, so the same parsers work. */
 		seq_printf(m, "Node %d, zone %8s ", nid, "pool");
 		for (o = 0; o <= EDU_MAX_ORDER; o++)
@@ -100,10 +108,7 @@ static int fragmentation_show(struct seq_file *m, void *unused)
 
 		if (!n)
 			continue;
-		spin_lock(&n->lock);
-		for (o = 0; o <= EDU_MAX_ORDER; o++)
-			nr_free[o] = n->free_area[o].nr_free;
-		spin_unlock(&n->lock);
+		edu_copy_nr_free(n, nr_free);
 		free_pages = 0;
 		blocks = 0;
 		for (o = 0; o <= EDU_MAX_ORDER; o++) {
