@@ -481,19 +481,7 @@ static int control_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int control_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, control_show, NULL);
-}
-
-static const struct file_operations control_fops = {
-	.owner		= THIS_MODULE,
-	.open		= control_open,
-	.read		= seq_read,
-	.write		= control_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+EDU_DEFINE_SHOW_STORE_ATTRIBUTE(control);
 
 static struct dentry *edu_buddy_dentries[MAX_NUMNODES + 4];
 

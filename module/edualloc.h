@@ -93,6 +93,25 @@ struct edu_file {
 extern struct dentry *edu_debugfs_root;
 extern struct miscdevice edu_miscdev;
 
+/*
+ * A debugfs file shown by NAME_show() and written by NAME_write(), as
+ * newer kernels' DEFINE_SHOW_STORE_ATTRIBUTE() (6.1 has none).
+ */
+#define EDU_DEFINE_SHOW_STORE_ATTRIBUTE(__name)				\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+									\
+static const struct file_operations __name ## _fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.write		= __name ## _write,				\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
 /* main.c: the control files' commands */
 ssize_t edu_ctl_write(const char __user *ubuf, size_t len, size_t max,
 		      struct mutex *lock, int (*exec)(char *cmd));

@@ -286,11 +286,6 @@ static int walk_target_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int walk_target_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, walk_target_show, inode->i_private);
-}
-
 /* "PID" or "PID ADDR": PID in decimal, ADDR in hex (0x optional). */
 static ssize_t walk_target_write(struct file *file, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
@@ -336,14 +331,7 @@ static ssize_t walk_target_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
-static const struct file_operations walk_target_fops = {
-	.owner		= THIS_MODULE,
-	.open		= walk_target_open,
-	.read		= seq_read,
-	.write		= walk_target_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+EDU_DEFINE_SHOW_STORE_ATTRIBUTE(walk_target);
 
 /* ---------------------------------------------------------------- maps -- */
 
