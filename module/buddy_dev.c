@@ -38,7 +38,7 @@ struct edu_block *edu_block_alloc(int nid, unsigned int order,
 {
 	struct edu_block *b;
 
-	b = edu_fault() ? NULL : kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	b = edu_should_fail() ? NULL : kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b) {
 		*err = -ENOMEM;
 		return NULL;

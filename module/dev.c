@@ -124,7 +124,7 @@ int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 	u32 id;
 	int ret;
 
-	if (edu_fault())
+	if (edu_should_fail())
 		return -ENOMEM;
 	ret = edu_handle_charge(ef, obj->type);
 	if (ret)
@@ -250,7 +250,7 @@ static int edu_open(struct inode *inode, struct file *file)
 {
 	struct edu_file *ef;
 
-	ef = edu_fault() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
+	ef = edu_should_fail() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
 	if (!ef)
 		return -ENOMEM;
 	if (edu_tag_get(&ef->tag)) {

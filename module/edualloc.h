@@ -9,7 +9,7 @@
  *   edualloc.h       this header: handles, objects, subsystem hooks
  *   main.c           module init/exit, parameters, the debugfs "info" file
  *   dev.c            /dev/edualloc: per-open-file handle table, ioctl dispatch
- *   fault.c          fault injection for the module's own allocations
+ *   failinj.c        failure injection for the module's own allocations
  *   mm_env.h         the seam of the allocator cores: kernel headers here,
  *                    selftests/host's shim in the user-space build
  *   bench.c          in-kernel benchmarks against the kernel's allocators
@@ -156,8 +156,8 @@ static inline bool edu_reserved_ok(const u64 *words, size_t nr)
 			ARRAY_SIZE(__edu_arg->reserved));		\
 })
 
-/* fault.c: should this internal allocation fail on purpose? */
-bool edu_fault(void);
+/* failinj.c: should this internal allocation fail on purpose? */
+bool edu_should_fail(void);
 unsigned long edu_faults_injected(void);
 
 /* Subsystem hooks, called by main.c and dev.c. */

@@ -88,7 +88,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 		return NULL;
 	nr_chunks = want;
 
-	n = edu_fault() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
+	n = edu_should_fail() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
 	if (!n)
 		return NULL;
 	if (edu_node_setup(n, nid, nr_chunks))
@@ -100,7 +100,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	for (c = 0; c < nr_chunks; c++) {
 		struct page *page;
 
-		page = edu_fault() ? NULL :
+		page = edu_should_fail() ? NULL :
 			alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
 					 __GFP_NOWARN, EDU_CHUNK_ORDER);
 		if (!page)
