@@ -142,37 +142,80 @@ static int stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
-/* Partial slabs per node; printed under the node lock, at most 64 each. */
+#define EDU_PARTIAL_SHOWN	64	/* partial slabs listed per node */
+
+struct edu_partial_row {
+	unsigned long id, pfn;
+	unsigned int inuse, quarantined;
+};
+
+/*
+ * Partial slabs per node, at most EDU_PARTIAL_SHOWN each.  The rows are
+ * copied under the node lock into a buffer allocated before it, sized from
+ * the count read without the lock; if the list grew in between, the copy
+ * starts over with a larger buffer (a few times at most, then the rows
+ * that fit are shown).  Printing happens after unlocking.
+ */
 static int partial_show(struct seq_file *m, void *unused)
 {
 	struct edu_cache *c = m->private;
-	int nid;
+	struct edu_partial_row *rows = NULL;
+	unsigned long nr_partial, nr_full;
+	unsigned int cap = 0, want, shown, i;
+	int nid, tries;
 
 	seq_puts(m, "# node: slab_id pfn inuse/objects [quarantined]\n");
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct edu_cache_node *n = c->node[nid];
 		struct edu_slab *s;
-		int shown = 0;
 
 		if (!n)
 			continue;
-		spin_lock(&n->lock);
-		seq_printf(m, "node %d: %lu partial, %lu full\n", nid,
-			   n->nr_partial, n->nr_full);
-		list_for_each_entry(s, &n->partial, list) {
-			if (++shown > 64) {
-				seq_puts(m, "  ...\n");
-				break;
+		for (tries = 0; ; tries++) {
+			want = min_t(unsigned long, READ_ONCE(n->nr_partial),
+				     EDU_PARTIAL_SHOWN);
+			if (want > cap) {
+				kfree(rows);
+				rows = kmalloc_array(want, sizeof(*rows),
+						     GFP_KERNEL);
+				if (!rows)
+					return -ENOMEM;
+				cap = want;
 			}
-			seq_printf(m, "  slab %lu pfn 0x%lx %u/%u", s->id,
-				   edu_idx_to_pfn(s->node, s->idx), s->inuse,
-				   c->objects);
-			if (s->quarantined)
-				seq_printf(m, " quarantined %u", s->quarantined);
-			seq_putc(m, '\n');
+			spin_lock(&n->lock);
+			if (min_t(unsigned long, n->nr_partial,
+				  EDU_PARTIAL_SHOWN) <= cap || tries == 3)
+				break;
+			spin_unlock(&n->lock);
+		}
+		nr_partial = n->nr_partial;
+		nr_full = n->nr_full;
+		shown = 0;
+		list_for_each_entry(s, &n->partial, list) {
+			if (shown == cap)
+				break;
+			rows[shown].id = s->id;
+			rows[shown].pfn = edu_idx_to_pfn(s->node, s->idx);
+			rows[shown].inuse = s->inuse;
+			rows[shown].quarantined = s->quarantined;
+			shown++;
 		}
 		spin_unlock(&n->lock);
+
+		seq_printf(m, "node %d: %lu partial, %lu full\n", nid,
+			   nr_partial, nr_full);
+		for (i = 0; i < shown; i++) {
+			seq_printf(m, "  slab %lu pfn 0x%lx %u/%u", rows[i].id,
+				   rows[i].pfn, rows[i].inuse, c->objects);
+			if (rows[i].quarantined)
+				seq_printf(m, " quarantined %u",
+					   rows[i].quarantined);
+			seq_putc(m, '\n');
+		}
+		if (nr_partial > shown)
+			seq_puts(m, "  ...\n");
 	}
+	kfree(rows);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(partial);
@@ -201,64 +244,90 @@ static int cpu_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(cpu);
 
+/* What the layout view shows of one slab, copied under its node lock. */
+struct edu_layout_copy {
+	unsigned long id, pfn;
+	int nid;
+	unsigned int inuse, quarantined;
+	char *map;		/* one character per object, NUL-terminated */
+	unsigned int *order;	/* freelist, as slot numbers */
+	unsigned int nr;	/* entries in @order */
+};
+
 /*
- * One slab drawn: the first partial slab, else the first full one, of the
- * first node that has one.  Object states come from the debug state array
- * or, without it, from walking the freelist ('u': off the freelist, in use
- * or in a CPU magazine).
+ * Copy slab @s (under its node lock): object states come from the debug
+ * state array or, without it, from walking the freelist ('u': off the
+ * freelist, in use or in a CPU magazine).
  */
-static void edu_layout_slab(struct seq_file *m, struct edu_cache *c,
-			    struct edu_slab *s)
+static void edu_layout_copy(struct edu_cache *c, struct edu_slab *s,
+			    struct edu_layout_copy *l)
 {
-	unsigned int *order, i, nr = 0;
-	char *map;
+	static const char st[] = { '.', 'U', 'X', 'Q' };
+	unsigned int i;
 	void *p;
 
-	map = kmalloc(c->objects + 1, GFP_ATOMIC);
-	order = kcalloc(c->objects, sizeof(*order), GFP_ATOMIC);
-	if (!map || !order)
-		goto out;
-	for (i = 0; i < c->objects; i++) {
-		static const char st[] = { '.', 'U', 'X', 'Q' };
-
-		map[i] = s->state ? st[s->state[i]] : 'u';
-	}
-	map[c->objects] = 0;
-	for (p = s->freelist; p && nr < c->objects; p = edu_fp_get(c, p)) {
+	for (i = 0; i < c->objects; i++)
+		l->map[i] = s->state ? st[s->state[i]] : 'u';
+	l->map[c->objects] = 0;
+	l->nr = 0;
+	for (p = s->freelist; p && l->nr < c->objects; p = edu_fp_get(c, p)) {
 		if (!edu_fp_valid(c, s, p))
 			break;
 		i = edu_slab_obj_index(c, s, p);
 		if (!s->state)
-			map[i] = '.';
-		order[nr++] = i;
+			l->map[i] = '.';
+		l->order[l->nr++] = i;
 	}
+	l->id = s->id;
+	l->nid = s->node->nid;
+	l->pfn = edu_idx_to_pfn(s->node, s->idx);
+	l->inuse = s->inuse;
+	l->quarantined = s->quarantined;
+}
+
+static void edu_layout_print(struct seq_file *m, struct edu_cache *c,
+			     const struct edu_layout_copy *l)
+{
+	unsigned int i;
+
 	seq_printf(m, "slab %lu: node %d pfn 0x%lx, %lu pages, %u/%u in use, %u quarantined\n",
-		   s->id, s->node->nid, edu_idx_to_pfn(s->node, s->idx),
-		   1UL << c->order, s->inuse, c->objects, s->quarantined);
+		   l->id, l->nid, l->pfn, 1UL << c->order, l->inuse,
+		   c->objects, l->quarantined);
 	seq_puts(m, "objects (. free, U in use, u in use or in a CPU magazine, X in use and damaged, Q quarantined):\n");
 	for (i = 0; i < c->objects; i += 64)
-		seq_printf(m, "  %4u %.64s\n", i, map + i);
+		seq_printf(m, "  %4u %.64s\n", i, l->map + i);
 	seq_puts(m, "freelist order (slot numbers, first taken first):\n ");
-	for (i = 0; i < nr; i++) {
-		seq_printf(m, " %u", order[i]);
-		if (i == 255 && nr > 256) {
+	for (i = 0; i < l->nr; i++) {
+		seq_printf(m, " %u", l->order[i]);
+		if (i == 255 && l->nr > 256) {
 			seq_puts(m, " ...");
 			break;
 		}
 	}
 	seq_putc(m, '\n');
-out:
-	kfree(order);
-	kfree(map);
 }
 
+/*
+ * The slot layout, and one slab drawn: the first partial slab, else the
+ * first full one, of the first node that has one.  The slab is copied
+ * under its node lock into buffers allocated before (sized by c->objects,
+ * which never changes), and printed after unlocking.
+ */
 static int layout_show(struct seq_file *m, void *unused)
 {
 	struct edu_cache *c = m->private;
 	unsigned int left_rz = c->obj_offset;
 	unsigned int right_rz = c->rz_end - c->obj_offset - c->size;
-	int nid;
+	struct edu_layout_copy l;
+	bool found = false;
+	int nid, ret = 0;
 
+	l.map = kmalloc(c->objects + 1, GFP_KERNEL);
+	l.order = kmalloc_array(c->objects, sizeof(*l.order), GFP_KERNEL);
+	if (!l.map || !l.order) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	seq_printf(m, "cache %s: object %u B, align %u, slot %u B, %u slots in %lu B (order %u), %lu B unused at the end\n",
 		   c->name, c->size, c->align, c->stride, c->objects,
 		   PAGE_SIZE << c->order, c->order,
@@ -280,9 +349,9 @@ static int layout_show(struct seq_file *m, void *unused)
 		   max(c->rz_end, c->fp_offset + (unsigned int)sizeof(void *)));
 	seq_printf(m, "free pointers: %s\n", c->flags & EDU_CACHE_HARDENED ?
 		   "hardened (ptr ^ secret ^ swab(location))" : "plain");
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+	for (nid = 0; nid < MAX_NUMNODES && !found; nid++) {
 		struct edu_cache_node *n = c->node[nid];
-		struct edu_slab *s = NULL;
+		struct edu_slab *s;
 
 		if (!n)
 			continue;
@@ -292,14 +361,20 @@ static int layout_show(struct seq_file *m, void *unused)
 		if (!s)
 			s = list_first_entry_or_null(&n->full, struct edu_slab,
 						     list);
-		if (s)
-			edu_layout_slab(m, c, s);
+		if (s) {
+			edu_layout_copy(c, s, &l);
+			found = true;
+		}
 		spin_unlock(&n->lock);
-		if (s)
-			return 0;
 	}
-	seq_puts(m, "(no slab yet)\n");
-	return 0;
+	if (found)
+		edu_layout_print(m, c, &l);
+	else
+		seq_puts(m, "(no slab yet)\n");
+out:
+	kfree(l.order);
+	kfree(l.map);
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
 
