@@ -72,6 +72,7 @@ static bool edu_may_read_task(struct task_struct *task, struct mm_struct *mm)
 	const struct cred *cred, *tcred;
 	bool ok;
 
+	lockdep_assert_held(&task->alloc_lock);
 	if (same_thread_group(task, current))
 		return true;
 	rcu_read_lock();
@@ -215,6 +216,7 @@ unsigned int edu_vma_class(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (edu_vma_special_name(vma))
 		return EDU_VMA_CLASS_VDSO;
 	if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))

@@ -24,6 +24,7 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 {
 	int i;
 
+	lockdep_assert_held(&pcp->lock);
 	spin_lock(&n->lock);
 	for (i = 0; i < pcp->batch; i++) {
 		long idx;
@@ -48,12 +49,16 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 	return i;
 }
 
-/* Give @count pages from the cold end of @pcp back to the node. */
+/*
+ * Give @count pages from the cold end of @pcp back to the node.  Called
+ * under pcp->lock.
+ */
 static unsigned long edu_pcp_free_bulk(struct edu_node *n, struct edu_pcp *pcp,
 				       int count)
 {
 	int i;
 
+	lockdep_assert_held(&pcp->lock);
 	if (!count)
 		return 0;
 	spin_lock(&n->lock);
