@@ -32,6 +32,7 @@
  * pcp lock: no node-locked reader acts on those two states (merging looks
  * for FREE), and byte stores do not tear, so readers use READ_ONCE.
  * Chunks, meta[], nid and the fallback list are written at pool setup only.
+ * Where these locks sit among the module's others: edualloc.h.
  */
 #ifndef _EDU_BUDDY_H
 #define _EDU_BUDDY_H

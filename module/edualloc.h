@@ -48,6 +48,46 @@
  *     reference runs ->release(), which gives the memory back.  So a free
  *     racing with a read or an mmap of the same handle is safe, and a block
  *     that is still mmap()ed returns to the allocator only on munmap().
+ *
+ * Lock order, for the whole module (outermost first; the details of each
+ * subsystem are in buddy.h, slab.h and pgwalk.c):
+ *
+ *   1. the seq_file mutex of an open debugfs file (seq_read() holds it
+ *      around ->show() and the copy to user space)
+ *   2. edu_bench_lock (bench.c)
+ *   3. edu_ctl.lock (buddy_debugfs.c), edu_slab_ctl.lock (slab_debugfs.c)
+ *   4. edu_ucache.sem (slab_dev.c)
+ *   5. cpu_hotplug_lock: cpus_read_lock() in edu_cpu_flush_all(), held
+ *      for writing around the CPU-dead callbacks of pool.c and slab.c
+ *   6.   edu_slab_mutex (slab.c), edu_cpu_flush_mutex (slab_cpu.c)
+ *   7. mmap_lock: the caller's, held by the kernel around our mmap() and
+ *      vm_ops->close and by the faults of user copies; a walk target's,
+ *      mmap_read_lock() in pgwalk.c and addrspace.c
+ *   8.   page-table locks: pud_lock(), pmd_lock(), pte_offset_map_lock()
+ *   9. edu_cache_cpu.lock, the local lock of a CPU's magazines
+ *  10.   edu_cache_node.lock (slab.h)
+ *  11.   edu_pcp.lock (buddy.h)
+ *  12.     edu_node.lock (buddy.h)
+ *  13. xa_lock of an edu_file's handles, of edu_tags (dev.c)
+ *
+ * What the numbers alone do not say:
+ *   - A lock may be taken while holding any lock above it; indented ones
+ *     usually are.  Two locks of one number are never held together (two
+ *     nodes' locks, both control mutexes, edu_slab_mutex and
+ *     edu_cpu_flush_mutex).
+ *   - A slab node lock (10) and the buddy locks (11, 12) never nest:
+ *     emptied slabs go back to the buddy allocator once the node lock is
+ *     dropped, still under the local lock (9) in a magazine flush.
+ *   - The walker takes nothing of ours under 7 and 8: edu_buddy_explain_pfn()
+ *     runs after both are dropped.  Under a caller's mmap_lock only 11, 12
+ *     (a block freed at munmap()) and 13 (the handle lookup of mmap()).
+ *   - No lock from 2 to 13 is held across a user copy, whose fault would
+ *     take the caller's mmap_lock: 1 and the kernel's own locks only.
+ *   - Leaves outside the ladder: edu_target_lock (walk_debugfs.c), held to
+ *     copy the target; edu_target_mm() takes the target's exec_update_lock
+ *     then task_lock with nothing of ours held, and drops them before 7.
+ *   - Sleeping (GFP_KERNEL, flush_work()) only under 1 to 7; nothing runs in
+ *     interrupt context, so 9 to 13 are plain (spin_)lock()s.
  */
 #ifndef _EDUALLOC_H
 #define _EDUALLOC_H

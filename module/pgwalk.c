@@ -26,7 +26,8 @@
  * called with no lock held.  Kernel addresses - only our own kmalloc() and
  * vmalloc() buffers - are walked without locks: their tables live as long as
  * the buffers, and kernel tables have no split page-table locks to take.
- * Nothing here ever writes a page table.
+ * Nothing here ever writes a page table.  The lock order of the whole
+ * module is in edualloc.h.
  *
  * Range walks descend once per table: one pass over a PTE table covers its
  * 512 pages, and an empty upper entry accounts for all the pages below it

@@ -73,6 +73,8 @@
  *                        magazine's local lock, never under a cache node
  *                        lock.
  *
+ * The lock order of the whole module, these included, is in edualloc.h.
+ *
  * Nothing here runs in interrupt context: plain spin_lock() everywhere, and
  * a magazine is never touched from an interrupt, so disabling preemption
  * is enough to own it.  Statistics are per-CPU counters (this_cpu_inc, no
