@@ -1,43 +1,150 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Address spaces as a whole: the VMAs of a process (what /proc/PID/maps
- * shows, plus what each area is for and how much of it is in memory), the
- * layout of the kernel's half of the address space, and what the kernel
- * knows of a physical frame.
+ * Address spaces as a whole: whose address space the caller may read, the
+ * VMAs of a process (what /proc/PID/maps shows, plus what each area is for
+ * and how much of it is in memory), the layout of the kernel's half of the
+ * address space, a kmalloc() and a vmalloc() buffer to compare, and what
+ * the kernel knows of a physical frame.
  *
  * Locking: VMAs are read under mmap_read_lock() of their mm, which keeps
  * them and their files alive; counting their pages takes the page-table
  * locks as pgwalk.c describes.  The VMA list is built into a kernel buffer
- * a few VMAs at a time and copied out with no lock held.  The kernel layout
- * reads only constants and kernel tables we never free (lockless).  A
- * frame's struct page is read without any lock: what it says is a snapshot
- * that may be stale by the time it is shown, which is fine for a lesson and
- * never unsafe, as we only read it and never follow its pointers.
+ * a few VMAs at a time, which walk_dev.c copies out with no lock held.
+ * The kernel layout reads only constants and kernel tables we never free
+ * (lockless).  A frame's struct page is read without any lock: what it
+ * says is a snapshot that may be stale by the time it is shown, which is
+ * fine for a lesson and never unsafe, as we only read it and never follow
+ * its pointers.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/hugetlb_inline.h>
+#include <linux/io.h>
 #include <linux/kdev_t.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/page-flags.h>
 #include <linux/pgtable.h>
+#include <linux/pid.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
-
-#include <edualloc_names.h>
 
 #include "edualloc.h"
 #include "pgwalk.h"
 
-/* VMAs described per hold of the mmap lock in EDU_IOC_VMA_LIST. */
-#define EDU_VMA_CHUNK		16
 /* How far to look for the executable mapping of an image's file. */
 #define EDU_IMAGE_SCAN		8
+
+/* The kmalloc-vs-vmalloc lesson: two buffers of EDU_KBUF_PAGES pages. */
+static void *edu_kbuf_kmalloc;
+static void *edu_kbuf_vmalloc;
+
+/* ------------------------------------------------------------ target -- */
+
+/*
+ * May the caller read @task's memory map?  This is the decision
+ * ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) makes for
+ * /proc/PID/maps and pagemap; that function is not exported to modules, so
+ * here are its steps (kernel/ptrace.c): a thread of the same process may;
+ * otherwise the caller's fsuid/fsgid must equal the target's real, effective
+ * and saved ids, or the caller needs CAP_SYS_PTRACE in the target's user
+ * namespace; and a target that is not dumpable (a setuid program, or after
+ * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE over its mm's namespace.
+ * Dumpability is read from @mm, the address space we got with
+ * get_task_mm() and will walk, not from task->mm: exit_mm() may have
+ * cleared that since, while we still hold the mm.  The kernel refuses that
+ * case too (task_still_dumpable(): the dumpability exit_mm() saved).
+ * What we cannot ask are the LSMs (security_ptrace_access_check() is not
+ * exported either): Yama only restricts PTRACE_MODE_ATTACH, but an SELinux
+ * or AppArmor policy is not consulted.  Called under task_lock(task).
+ */
+static bool edu_may_read_task(struct task_struct *task, struct mm_struct *mm)
+{
+	const struct cred *cred, *tcred;
+	bool ok;
+
+	lockdep_assert_held(&task->alloc_lock);
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	cred = current_cred();
+	tcred = __task_cred(task);
+	ok = (uid_eq(cred->fsuid, tcred->euid) &&
+	      uid_eq(cred->fsuid, tcred->suid) &&
+	      uid_eq(cred->fsuid, tcred->uid) &&
+	      gid_eq(cred->fsgid, tcred->egid) &&
+	      gid_eq(cred->fsgid, tcred->sgid) &&
+	      gid_eq(cred->fsgid, tcred->gid)) ||
+	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	if (get_dumpable(mm) != SUID_DUMP_USER &&
+	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
+		return false;
+	return true;
+}
+
+/*
+ * The address space of process @pid (0: the caller), with a reference the
+ * caller drops with mmput().  -ESRCH if there is no such process or it has
+ * no user memory (a kernel thread, or it has exited), -EACCES if the caller
+ * may not read it.  As mm_access() does, the check runs under the target's
+ * exec_update_lock, so that an exec() cannot swap a setuid program's mm in
+ * between the check and get_task_mm().
+ */
+struct mm_struct *edu_target_mm(u64 pid)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *p;
+	bool ok = true;
+	int err;
+
+	if (!pid) {
+		task = current;
+		get_task_struct(task);
+	} else {
+		if (pid > INT_MAX)
+			return ERR_PTR(-ESRCH);
+		p = find_get_pid(pid);
+		task = get_pid_task(p, PIDTYPE_PID);
+		put_pid(p);
+		if (!task)
+			return ERR_PTR(-ESRCH);
+	}
+
+	err = down_read_killable(&task->signal->exec_update_lock);
+	if (err) {
+		put_task_struct(task);
+		return ERR_PTR(err);
+	}
+	mm = get_task_mm(task);
+	if (mm && mm != current->mm) {
+		task_lock(task);
+		ok = edu_may_read_task(task, mm);
+		task_unlock(task);
+	}
+	up_read(&task->signal->exec_update_lock);
+	put_task_struct(task);
+
+	if (!mm)
+		return ERR_PTR(-ESRCH);
+	if (!ok) {
+		mmput(mm);
+		return ERR_PTR(-EACCES);
+	}
+	return mm;
+}
 
 /* ----------------------------------------------------------- VMAs -- */
 
@@ -109,6 +216,7 @@ unsigned int edu_vma_class(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (edu_vma_special_name(vma))
 		return EDU_VMA_CLASS_VDSO;
 	if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))
@@ -131,25 +239,6 @@ unsigned int edu_vma_class(struct vm_area_struct *vma)
 	    edu_vma_in_image(prev))
 		return EDU_VMA_CLASS_BSS;
 	return EDU_VMA_CLASS_ANON;
-}
-
-const char *edu_vma_class_name(unsigned int class)
-{
-	static const char * const names[] = {
-		[EDU_VMA_CLASS_NONE] = "-",
-		[EDU_VMA_CLASS_ANON] = "anon",
-		[EDU_VMA_CLASS_TEXT] = "text",
-		[EDU_VMA_CLASS_RODATA] = "rodata",
-		[EDU_VMA_CLASS_DATA] = "data",
-		[EDU_VMA_CLASS_BSS] = "bss",
-		[EDU_VMA_CLASS_HEAP] = "heap",
-		[EDU_VMA_CLASS_STACK] = "stack",
-		[EDU_VMA_CLASS_FILE] = "file",
-		[EDU_VMA_CLASS_VDSO] = "vdso",
-		[EDU_VMA_CLASS_SPECIAL] = "special",
-	};
-
-	return class < ARRAY_SIZE(names) ? names[class] : "?";
 }
 
 /* The name column of /proc/PID/maps; @path is a PATH_MAX scratch buffer. */
@@ -241,67 +330,7 @@ int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 	return n;
 }
 
-long edu_ioctl_vma_list(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_vma __user *uvmas;
-	struct edu_vma_list l;
-	unsigned long start;
-	struct mm_struct *mm;
-	struct edu_vma *buf;
-	long ret = 0;
-	int n;
-
-	if (copy_from_user(&l, uarg, sizeof(l)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&l))
-		return -EINVAL;
-	if (!l.max || l.max > EDU_VMA_MAX)
-		return -EINVAL;
-	uvmas = u64_to_user_ptr(l.vmas);
-	if (!access_ok(uvmas, l.max * sizeof(*uvmas)))
-		return -EFAULT;
-
-	mm = edu_target_mm(l.pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	buf = kmalloc_array(EDU_VMA_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_mm;
-	}
-
-	start = l.start;
-	l.nr = 0;
-	do {
-		n = edu_vmas_get(mm, start, buf,
-				 min_t(u64, EDU_VMA_CHUNK, l.max - l.nr),
-				 &start);
-		if (n < 0) {
-			ret = n;
-			goto out_buf;
-		}
-		if (copy_to_user(uvmas + l.nr, buf, n * sizeof(*buf))) {
-			ret = -EFAULT;
-			goto out_buf;
-		}
-		l.nr += n;
-	} while (start && l.nr < l.max);
-	l.next = start;
-	if (copy_to_user(uarg, &l, sizeof(l)))
-		ret = -EFAULT;
-out_buf:
-	kfree(buf);
-out_mm:
-	mmput(mm);
-	return ret;
-}
-
 /* ------------------------------------------------------ kernel layout -- */
-
-const char *edu_region_name(unsigned int region)
-{
-	return region < EDU_NR_REGIONS ? edu_region_names[region] : "?";
-}
 
 /*
  * Where the kernel's code is, found the way the MMU sees it: in the kernel
@@ -382,19 +411,74 @@ void edu_layout_get(struct edu_layout *l, bool privileged)
 	r[EDU_REGION_LDT_REMAP].end = LDT_END_ADDR;
 }
 
-long edu_ioctl_layout(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_layout l;
+/* ------------------------------------------------ kmalloc vs vmalloc -- */
 
-	edu_layout_get(&l, ef->privileged);
-	if (copy_to_user(uarg, &l, sizeof(l)))
-		return -EFAULT;
+int edu_kwalk_one(struct edu_kwalk *k)
+{
+	unsigned long va;
+	void *base;
+
+	if (k->which == EDU_KBUF_KMALLOC)
+		base = edu_kbuf_kmalloc;
+	else if (k->which == EDU_KBUF_VMALLOC)
+		base = edu_kbuf_vmalloc;
+	else
+		return -EINVAL;
+	k->size = EDU_KBUF_PAGES * PAGE_SIZE;
+	if (k->offset >= k->size)
+		return -EINVAL;
+
+	va = (unsigned long)base + k->offset;
+	k->va = va;
+	/*
+	 * The shortcuts the kernel itself uses: the direct map is a linear
+	 * copy of physical memory, so __pa() is a subtraction; a vmalloc
+	 * address has to be looked up in the tables, page by page.
+	 */
+	if (k->which == EDU_KBUF_KMALLOC)
+		k->pa = virt_to_phys((void *)va);
+	else
+		k->pa = PFN_PHYS(vmalloc_to_pfn((void *)va)) +
+			offset_in_page(va);
+	k->levels = pgtable_l5_enabled() ? 5 : 4;
+	edu_translate_kernel(va, k->level, &k->page);
+	k->phys = edu_phys(&k->page, va);
+	k->effective = edu_effective_flags(k->level, false);
 	return 0;
+}
+
+/* The two buffers, filled with 'k' and 'v' so their pages are all there. */
+int edu_kbuf_init(void)
+{
+	unsigned int i;
+
+	/* kmalloc() of 4 pages comes straight from the page allocator. */
+	edu_kbuf_kmalloc = kmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
+				   GFP_KERNEL | __GFP_NOWARN);
+	edu_kbuf_vmalloc = __vmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
+				     GFP_KERNEL | __GFP_NOWARN);
+	if (!edu_kbuf_kmalloc || !edu_kbuf_vmalloc) {
+		vfree(edu_kbuf_vmalloc);
+		kfree(edu_kbuf_kmalloc);
+		return -ENOMEM;
+	}
+	for (i = 0; i < EDU_KBUF_PAGES; i++) {
+		memset(edu_kbuf_kmalloc + i * PAGE_SIZE, 'k', PAGE_SIZE);
+		memset(edu_kbuf_vmalloc + i * PAGE_SIZE, 'v', PAGE_SIZE);
+	}
+	return 0;
+}
+
+void edu_kbuf_exit(void)
+{
+	vfree(edu_kbuf_vmalloc);
+	kfree(edu_kbuf_kmalloc);
 }
 
 /* ------------------------------------------------------------ frames -- */
 
-static void edu_pfn_describe(struct edu_pfn_info *p)
+/* What the kernel knows of frame p->pfn; the rest of @p is zero. */
+void edu_pfn_describe(struct edu_pfn_info *p)
 {
 	unsigned long pfn = p->pfn;
 	struct edu_pfn_owner own;
@@ -461,25 +545,4 @@ static void edu_pfn_describe(struct edu_pfn_info *p)
 		p->flags |= EDU_FRAME_FILE;
 	if (p->flags & (EDU_FRAME_ANON | EDU_FRAME_FILE))
 		p->mapcount = max(page_mapcount(page), 0);
-}
-
-long edu_ioctl_pfn_info(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_pfn_info p;
-	u64 pfn;
-
-	if (copy_from_user(&p, uarg, sizeof(p)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&p))
-		return -EINVAL;
-	if (!ef->privileged)
-		return -EPERM;
-	pfn = p.pfn;
-	memset(&p, 0, sizeof(p));
-	p.pfn = pfn;
-	if (pfn == (unsigned long)pfn)
-		edu_pfn_describe(&p);
-	if (copy_to_user(uarg, &p, sizeof(p)))
-		return -EFAULT;
-	return 0;
 }

@@ -11,14 +11,6 @@
 
 struct edu_node *edu_nodes[MAX_NUMNODES];
 
-static struct list_head *edu_idx_link(struct edu_node *n, unsigned long idx)
-{
-	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
-
-	fp->idx = idx;
-	return &fp->link;
-}
-
 static void edu_add_free(struct edu_node *n, unsigned long idx,
 			 unsigned int order)
 {

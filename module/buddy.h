@@ -32,6 +32,7 @@
  * pcp lock: no node-locked reader acts on those two states (merging looks
  * for FREE), and byte stores do not tear, so readers use READ_ONCE.
  * Chunks, meta[], nid and the fallback list are written at pool setup only.
+ * Where these locks sit among the module's others: edualloc.h.
  */
 #ifndef _EDU_BUDDY_H
 #define _EDU_BUDDY_H
@@ -149,6 +150,19 @@ static inline unsigned long edu_idx_to_pfn(const struct edu_node *n,
 					   unsigned long idx)
 {
 	return n->chunks[idx / EDU_CHUNK_PAGES].pfn + idx % EDU_CHUNK_PAGES;
+}
+
+/*
+ * The link of free page @idx, for a buddy free list or a per-CPU list; the
+ * page's own index is stored next to it.
+ */
+static inline struct list_head *edu_idx_link(const struct edu_node *n,
+					     unsigned long idx)
+{
+	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
+
+	fp->idx = idx;
+	return &fp->link;
 }
 
 /* buddy.c: node set-up (before the node is published in edu_nodes[]) */

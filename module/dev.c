@@ -26,6 +26,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/nospec.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -129,7 +130,7 @@ int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle)
 	u32 id;
 	int ret;
 
-	if (edu_fault())
+	if (edu_should_fail())
 		return -ENOMEM;
 	ret = edu_handle_charge(ef, obj->type);
 	if (ret)
@@ -219,6 +220,22 @@ long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
 	return edu_handle_free(ef, h.handle, type);
 }
 
+/*
+ * A node number from user space: an online node (clamped under speculation
+ * too), or EDU_NODE_LOCAL, which becomes NUMA_NO_NODE.
+ */
+int edu_uapi_node(u64 node, int *nid)
+{
+	if (node == EDU_NODE_LOCAL) {
+		*nid = NUMA_NO_NODE;
+		return 0;
+	}
+	if (node >= nr_node_ids || !node_online(node))
+		return -EINVAL;
+	*nid = array_index_nospec(node, nr_node_ids);
+	return 0;
+}
+
 void edu_obj_put(struct edu_obj *obj)
 {
 	if (refcount_dec_and_test(&obj->ref))
@@ -239,7 +256,7 @@ static int edu_open(struct inode *inode, struct file *file)
 {
 	struct edu_file *ef;
 
-	ef = edu_fault() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
+	ef = edu_should_fail() ? NULL : kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
 	if (!ef)
 		return -ENOMEM;
 	if (edu_tag_get(&ef->tag)) {

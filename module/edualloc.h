@@ -2,25 +2,42 @@
 /*
  * edualloc internals shared by the module's files (kernel build only).
  *
- * Map of the module, one concept of Linux memory management per file:
- *   main.c      module init/exit, parameters, the debugfs "info" file
- *   dev.c       /dev/edualloc: per-open-file handle table, ioctl dispatch
- *   buddy.c     the buddy allocator core (mm/page_alloc.c's free areas)
- *   pcp.c       per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
- *   pool.c      pools taken from the real kernel, watermarks, NUMA fallback
- *   buddy_dev.c buddy ioctls, mmap of a block, debugfs views
- *   slab.c      slab caches, slabs, per-node partial lists (see slab.h)
- *   slab_cpu.c  the slab fast path: per-CPU object magazines
- *   slab_debug.c red zones, poisoning, consistency checks, reports
- *   kmalloc.c   general size classes: edu_kmalloc()/edu_kfree()
- *   slab_dev.c  slab ioctls and debugfs views
- *   trace.h     tracepoints (system "edualloc")
- *   slab*.c, kmalloc.c  the slab allocator (see slab.h)
- *   pgwalk.c    the page-table walker: PGD -> P4D -> PUD -> PMD -> PTE
- *   addrspace.c VMAs and their classes, the kernel layout, frame facts
- *   walk_debugfs.c  the walker's debugfs views (layout, maps, walk, kbuf)
- *   bench.c     in-kernel benchmarks against the kernel's allocators
- *   fault.c     fault injection for the module's own allocations; trace_slab.h the slab's
+ * Map of the module, one concept of Linux memory management per file.
+ * Each subsystem has engine files (the algorithm: no user copies, no
+ * seq_file), a <sub>_dev.c (its ioctls and mmap: copy in, validate, call
+ * the engine, copy out) and a <sub>_debugfs.c (its views and control file).
+ *   edualloc.h       this header: handles, objects, subsystem hooks
+ *   main.c           module init/exit, parameters, the debugfs "info" file
+ *   dev.c            /dev/edualloc: per-open-file handle table, ioctl dispatch
+ *   failinj.c        failure injection for the module's own allocations
+ *   mm_env.h         the seam of the allocator cores: kernel headers here,
+ *                    selftests/host's shim in the user-space build
+ *   bench.c          in-kernel benchmarks against the kernel's allocators
+ * The buddy allocator:
+ *   buddy.h          its data structures and locking rules
+ *   buddy.c          the core (mm/page_alloc.c's free areas)
+ *   pcp.c            per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
+ *   pool.h, pool.c   pools taken from the real kernel, watermarks, fallback
+ *   buddy_dev.h      what buddy_dev.c and buddy_debugfs.c share
+ *   buddy_dev.c      ioctls, mmap of a block
+ *   buddy_debugfs.c  views (buddyinfo, pcp, fragmentation, node<N>/), control
+ *   trace.h          its tracepoints (system "edualloc")
+ * The slab allocator:
+ *   slab.h           its data structures and locking rules
+ *   slab.c           caches, slabs, per-node partial lists, slow paths
+ *   slab_cpu.c       the fast path: per-CPU object magazines
+ *   slab_debug.c     red zones, poisoning, consistency checks, reports
+ *   kmalloc.c        general size classes: edu_kmalloc()/edu_kfree()
+ *   slab_dev.c       ioctls
+ *   slab_debugfs.c   views (slabinfo, slab/<cache>/), control
+ *   trace_slab.h     its tracepoints
+ * The page-table walker:
+ *   pgwalk.h         its internal interface
+ *   pgwalk.c         the walk: PGD -> P4D -> PUD -> PMD -> PTE, locking rules
+ *   addrspace.c      the target's mm, VMAs and their classes, the kernel
+ *                    layout, kmalloc vs vmalloc buffers, frame facts
+ *   walk_dev.c       ioctls
+ *   walk_debugfs.c   views (layout, walk_target, maps, walk, kbuf)
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
@@ -31,6 +48,46 @@
  *     reference runs ->release(), which gives the memory back.  So a free
  *     racing with a read or an mmap of the same handle is safe, and a block
  *     that is still mmap()ed returns to the allocator only on munmap().
+ *
+ * Lock order, for the whole module (outermost first; the details of each
+ * subsystem are in buddy.h, slab.h and pgwalk.c):
+ *
+ *   1. the seq_file mutex of an open debugfs file (seq_read() holds it
+ *      around ->show() and the copy to user space)
+ *   2. edu_bench_lock (bench.c)
+ *   3. edu_ctl.lock (buddy_debugfs.c), edu_slab_ctl.lock (slab_debugfs.c)
+ *   4. edu_ucache.sem (slab_dev.c)
+ *   5. cpu_hotplug_lock: cpus_read_lock() in edu_cpu_flush_all(), held
+ *      for writing around the CPU-dead callbacks of pool.c and slab.c
+ *   6.   edu_slab_mutex (slab.c), edu_cpu_flush_mutex (slab_cpu.c)
+ *   7. mmap_lock: the caller's, held by the kernel around our mmap() and
+ *      vm_ops->close and by the faults of user copies; a walk target's,
+ *      mmap_read_lock() in pgwalk.c and addrspace.c
+ *   8.   page-table locks: pud_lock(), pmd_lock(), pte_offset_map_lock()
+ *   9. edu_cache_cpu.lock, the local lock of a CPU's magazines
+ *  10.   edu_cache_node.lock (slab.h)
+ *  11.   edu_pcp.lock (buddy.h)
+ *  12.     edu_node.lock (buddy.h)
+ *  13. xa_lock of an edu_file's handles, of edu_tags (dev.c)
+ *
+ * What the numbers alone do not say:
+ *   - A lock may be taken while holding any lock above it; indented ones
+ *     usually are.  Two locks of one number are never held together (two
+ *     nodes' locks, both control mutexes, edu_slab_mutex and
+ *     edu_cpu_flush_mutex).
+ *   - A slab node lock (10) and the buddy locks (11, 12) never nest:
+ *     emptied slabs go back to the buddy allocator once the node lock is
+ *     dropped, still under the local lock (9) in a magazine flush.
+ *   - The walker takes nothing of ours under 7 and 8: edu_buddy_explain_pfn()
+ *     runs after both are dropped.  Under a caller's mmap_lock only 11, 12
+ *     (a block freed at munmap()) and 13 (the handle lookup of mmap()).
+ *   - No lock from 2 to 13 is held across a user copy, whose fault would
+ *     take the caller's mmap_lock: 1 and the kernel's own locks only.
+ *   - Leaves outside the ladder: edu_target_lock (walk_debugfs.c), held to
+ *     copy the target; edu_target_mm() takes the target's exec_update_lock
+ *     then task_lock with nothing of ours held, and drops them before 7.
+ *   - Sleeping (GFP_KERNEL, flush_work()) only under 1 to 7; nothing runs in
+ *     interrupt context, so 9 to 13 are plain (spin_)lock()s.
  */
 #ifndef _EDUALLOC_H
 #define _EDUALLOC_H
@@ -44,6 +101,7 @@
 
 struct dentry;
 struct miscdevice;
+struct mutex;
 
 enum edu_obj_type {
 	EDU_OBJ_BLOCK = 1,	/* a buddy block */
@@ -75,6 +133,30 @@ struct edu_file {
 extern struct dentry *edu_debugfs_root;
 extern struct miscdevice edu_miscdev;
 
+/*
+ * A debugfs file shown by NAME_show() and written by NAME_write(), as
+ * newer kernels' DEFINE_SHOW_STORE_ATTRIBUTE() (6.1 has none).
+ */
+#define EDU_DEFINE_SHOW_STORE_ATTRIBUTE(__name)				\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+									\
+static const struct file_operations __name ## _fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.write		= __name ## _write,				\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
+/* main.c: the control files' commands */
+ssize_t edu_ctl_write(const char __user *ubuf, size_t len, size_t max,
+		      struct mutex *lock, int (*exec)(char *cmd));
+char *edu_ctl_word(char **cmd);
+
 /* dev.c: the per-file handle table */
 int edu_handle_add(struct edu_file *ef, struct edu_obj *obj, u64 *handle);
 struct edu_obj *edu_handle_get(struct edu_file *ef, u64 handle,
@@ -87,6 +169,7 @@ long edu_ioctl_handle_free(struct edu_file *ef, void __user *uarg,
 void edu_obj_put(struct edu_obj *obj);
 u64 edu_handle_mmap_offset(u64 handle);
 u64 edu_mmap_offset_handle(unsigned long pgoff);
+int edu_uapi_node(u64 node, int *nid);
 
 static inline void edu_obj_init(struct edu_obj *obj, enum edu_obj_type type,
 				void (*release)(struct edu_obj *obj))
@@ -113,8 +196,8 @@ static inline bool edu_reserved_ok(const u64 *words, size_t nr)
 			ARRAY_SIZE(__edu_arg->reserved));		\
 })
 
-/* fault.c: should this internal allocation fail on purpose? */
-bool edu_fault(void);
+/* failinj.c: should this internal allocation fail on purpose? */
+bool edu_should_fail(void);
 unsigned long edu_faults_injected(void);
 
 /* Subsystem hooks, called by main.c and dev.c. */

@@ -2,7 +2,8 @@
 /*
  * edualloc: a small, real, parallel memory manager for teaching.
  *
- * Module init and exit, and the debugfs "info" file.  Init brings the parts
+ * Module init and exit, the debugfs "info" file and the words of the
+ * control files.  Init brings the parts
  * up in dependency order (debugfs root, buddy pools, slab caches, walker,
  * then the device, so no one can open /dev/edualloc before everything behind
  * it works) and
@@ -14,17 +15,56 @@
 
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <asm/pgtable.h>
 
 #include "edualloc.h"
 #include "pool.h"
 
 struct dentry *edu_debugfs_root;
+
+/*
+ * A write to a control file (buddy_debugfs.c, slab_debugfs.c): at most @max
+ * bytes, of which the first line is the command, run by @exec under @lock.
+ */
+ssize_t edu_ctl_write(const char __user *ubuf, size_t len, size_t max,
+		      struct mutex *lock, int (*exec)(char *cmd))
+{
+	char *buf, *nl;
+	int ret;
+
+	if (len > max)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	mutex_lock(lock);
+	ret = exec(buf);
+	mutex_unlock(lock);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+/* The next word of a control command, blanks skipped; NULL at the end. */
+char *edu_ctl_word(char **cmd)
+{
+	char *w;
+
+	do {
+		w = strsep(cmd, " \t");
+	} while (w && !*w);
+	return w;
+}
 
 static int info_show(struct seq_file *m, void *unused)
 {

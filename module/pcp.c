@@ -18,20 +18,13 @@
  */
 #include "buddy.h"
 
-static struct list_head *edu_pcp_link(struct edu_node *n, unsigned long idx)
-{
-	struct edu_free_page *fp = edu_idx_to_virt(n, idx);
-
-	fp->idx = idx;
-	return &fp->link;
-}
-
 /* Move up to @batch pages from the node to @pcp.  Called under pcp->lock. */
 static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 			  unsigned int flags)
 {
 	int i;
 
+	lockdep_assert_held(&pcp->lock);
 	spin_lock(&n->lock);
 	for (i = 0; i < pcp->batch; i++) {
 		long idx;
@@ -45,7 +38,7 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 		if (idx < 0)
 			break;
 		WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
-		list_add_tail(edu_pcp_link(n, idx), &pcp->list);
+		list_add_tail(edu_idx_link(n, idx), &pcp->list);
 	}
 	spin_unlock(&n->lock);
 	if (i) {
@@ -56,12 +49,16 @@ static int edu_pcp_refill(struct edu_node *n, struct edu_pcp *pcp,
 	return i;
 }
 
-/* Give @count pages from the cold end of @pcp back to the node. */
+/*
+ * Give @count pages from the cold end of @pcp back to the node.  Called
+ * under pcp->lock.
+ */
 static unsigned long edu_pcp_free_bulk(struct edu_node *n, struct edu_pcp *pcp,
 				       int count)
 {
 	int i;
 
+	lockdep_assert_held(&pcp->lock);
 	if (!count)
 		return 0;
 	spin_lock(&n->lock);
@@ -110,7 +107,7 @@ void edu_pcp_free(struct edu_node *n, unsigned long idx)
 	pcp = get_cpu_ptr(n->pcp);
 	spin_lock(&pcp->lock);
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
-	list_add(edu_pcp_link(n, idx), &pcp->list);
+	list_add(edu_idx_link(n, idx), &pcp->list);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->free_hits++;
 	if (pcp->count > pcp->high)

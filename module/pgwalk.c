@@ -26,135 +26,23 @@
  * called with no lock held.  Kernel addresses - only our own kmalloc() and
  * vmalloc() buffers - are walked without locks: their tables live as long as
  * the buffers, and kernel tables have no split page-table locks to take.
- * Nothing here ever writes a page table.
+ * Nothing here ever writes a page table.  The lock order of the whole
+ * module is in edualloc.h.
  *
  * Range walks descend once per table: one pass over a PTE table covers its
  * 512 pages, and an empty upper entry accounts for all the pages below it
  * at once.
  */
-#include <linux/capability.h>
-#include <linux/cred.h>
 #include <linux/highmem.h>
-#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
-#include <linux/pid.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
-#include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 
 #include "edualloc.h"
 #include "pgwalk.h"
-
-/* Pages translated per mmap_read_lock hold in a range walk. */
-#define EDU_RANGE_CHUNK		1024
-
-/* The kmalloc-vs-vmalloc lesson: two buffers of EDU_KBUF_PAGES pages. */
-static void *edu_kbuf_kmalloc;
-static void *edu_kbuf_vmalloc;
-
-/* ------------------------------------------------------------ target -- */
-
-/*
- * May the caller read @task's memory map?  This is the decision
- * ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) makes for
- * /proc/PID/maps and pagemap; that function is not exported to modules, so
- * here are its steps (kernel/ptrace.c): a thread of the same process may;
- * otherwise the caller's fsuid/fsgid must equal the target's real, effective
- * and saved ids, or the caller needs CAP_SYS_PTRACE in the target's user
- * namespace; and a target that is not dumpable (a setuid program, or after
- * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE over its mm's namespace.
- * Dumpability is read from @mm, the address space we got with
- * get_task_mm() and will walk, not from task->mm: exit_mm() may have
- * cleared that since, while we still hold the mm.  The kernel refuses that
- * case too (task_still_dumpable(): the dumpability exit_mm() saved).
- * What we cannot ask are the LSMs (security_ptrace_access_check() is not
- * exported either): Yama only restricts PTRACE_MODE_ATTACH, but an SELinux
- * or AppArmor policy is not consulted.  Called under task_lock(task).
- */
-static bool edu_may_read_task(struct task_struct *task, struct mm_struct *mm)
-{
-	const struct cred *cred, *tcred;
-	bool ok;
-
-	if (same_thread_group(task, current))
-		return true;
-	rcu_read_lock();
-	cred = current_cred();
-	tcred = __task_cred(task);
-	ok = (uid_eq(cred->fsuid, tcred->euid) &&
-	      uid_eq(cred->fsuid, tcred->suid) &&
-	      uid_eq(cred->fsuid, tcred->uid) &&
-	      gid_eq(cred->fsgid, tcred->egid) &&
-	      gid_eq(cred->fsgid, tcred->sgid) &&
-	      gid_eq(cred->fsgid, tcred->gid)) ||
-	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
-	rcu_read_unlock();
-	if (!ok)
-		return false;
-	if (get_dumpable(mm) != SUID_DUMP_USER &&
-	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
-		return false;
-	return true;
-}
-
-/*
- * The address space of process @pid (0: the caller), with a reference the
- * caller drops with mmput().  -ESRCH if there is no such process or it has
- * no user memory (a kernel thread, or it has exited), -EACCES if the caller
- * may not read it.  As mm_access() does, the check runs under the target's
- * exec_update_lock, so that an exec() cannot swap a setuid program's mm in
- * between the check and get_task_mm().
- */
-struct mm_struct *edu_target_mm(u64 pid)
-{
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct pid *p;
-	bool ok = true;
-	int err;
-
-	if (!pid) {
-		task = current;
-		get_task_struct(task);
-	} else {
-		if (pid > INT_MAX)
-			return ERR_PTR(-ESRCH);
-		p = find_get_pid(pid);
-		task = get_pid_task(p, PIDTYPE_PID);
-		put_pid(p);
-		if (!task)
-			return ERR_PTR(-ESRCH);
-	}
-
-	err = down_read_killable(&task->signal->exec_update_lock);
-	if (err) {
-		put_task_struct(task);
-		return ERR_PTR(err);
-	}
-	mm = get_task_mm(task);
-	if (mm && mm != current->mm) {
-		task_lock(task);
-		ok = edu_may_read_task(task, mm);
-		task_unlock(task);
-	}
-	up_read(&task->signal->exec_update_lock);
-	put_task_struct(task);
-
-	if (!mm)
-		return ERR_PTR(-ESRCH);
-	if (!ok) {
-		mmput(mm);
-		return ERR_PTR(-EACCES);
-	}
-	return mm;
-}
 
 /* ---------------------------------------------------------- decoding -- */
 
@@ -542,6 +430,8 @@ static void edu_translate(struct mm_struct *mm, struct vm_area_struct *vma,
 	pmd_t *pmdp;
 	u64 v;
 
+	if (mm)
+		mmap_assert_locked(mm);
 	memset(lv, 0, sizeof(*lv) * EDU_NR_LEVELS);
 	edu_page_init(pg, addr);
 
@@ -862,6 +752,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 	struct vm_area_struct *vma;
 	unsigned long stop;
 
+	mmap_assert_locked(w->mm);
 	while (start < end) {
 		vma = find_vma(w->mm, start);
 		if (!vma || vma->vm_start >= end) {
@@ -884,6 +775,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 /* Count the resident, huge and swapped pages of @vma (mmap_read_lock). */
 void edu_walk_vma_count(struct edu_pt_walk *w, struct vm_area_struct *vma)
 {
+	mmap_assert_locked(w->mm);
 	w->vma = vma;
 	w->out = NULL;
 	edu_walk_pgds(w, vma->vm_start, vma->vm_end);
@@ -925,7 +817,8 @@ static void edu_levels_hide(struct edu_walk_level *lv)
 	}
 }
 
-static u64 edu_phys(const struct edu_walk_page *pg, unsigned long addr)
+/* The physical address of @addr in page @pg, 0 if it has no frame. */
+u64 edu_phys(const struct edu_walk_page *pg, unsigned long addr)
 {
 	if (!edu_has_frame(pg->result) || pg->result == EDU_WALK_MIGRATING)
 		return 0;
@@ -980,213 +873,21 @@ out:
 	return ret;
 }
 
-static long edu_ioctl_walk(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_walk w;
-	int ret;
-
-	if (copy_from_user(&w, uarg, sizeof(w)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&w))
-		return -EINVAL;
-	ret = edu_walk_one(w.pid, w.addr, ef->privileged, &w);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &w, sizeof(w)))
-		return -EFAULT;
-	return 0;
-}
-
 /*
- * EDU_IOC_WALK_RANGE: EDU_RANGE_CHUNK pages per hold of the mmap lock,
- * copied out after dropping it.  Each chunk is a snapshot of its own.
+ * One step of EDU_IOC_WALK_RANGE: [addr, stop) of w->mm into w->out under
+ * mmap_read_lock, each entry then finished with the lock dropped.
  */
-static long edu_ioctl_walk_range(struct edu_file *ef, void __user *uarg)
+int edu_walk_range_chunk(struct edu_pt_walk *w, unsigned long addr,
+			 unsigned long stop, bool privileged)
 {
-	struct edu_walk_range r;
-	struct edu_walk_page __user *upages;
-	struct edu_walk_page *buf;
-	struct edu_pt_walk w;
-	unsigned long start, end, limit, addr, stop, i;
-	struct mm_struct *mm;
-	u64 last;
-	long ret = 0;
+	unsigned long i;
 
-	if (copy_from_user(&r, uarg, sizeof(r)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&r))
-		return -EINVAL;
-	if (!r.len || !r.max || r.max > EDU_WALK_RANGE_MAX)
-		return -EINVAL;
-	if (check_add_overflow(r.start, r.len - 1, &last) ||
-	    last > TASK_SIZE_MAX)
-		return -EINVAL;
-	upages = u64_to_user_ptr(r.pages);
-	if (!access_ok(upages, r.max * sizeof(*upages)))
-		return -EFAULT;
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	edu_walk_user_range(w, addr, stop);
+	mmap_read_unlock(w->mm);
 
-	start = r.start & PAGE_MASK;
-	end = (last | ~PAGE_MASK) + 1;
-	limit = start + (r.max << PAGE_SHIFT);
-	if (limit > end || limit < start)
-		limit = end;
-
-	mm = edu_target_mm(r.pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	if (end > mm->task_size) {
-		ret = -EINVAL;
-		goto out_mm;
-	}
-	buf = kvmalloc_array(EDU_RANGE_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_mm;
-	}
-
-	r.nr = 0;
-	r.resident = 0;
-	r.huge = 0;
-	r.swapped = 0;
-	for (addr = start; addr < limit; addr = stop) {
-		stop = min(limit, addr + (EDU_RANGE_CHUNK << PAGE_SHIFT));
-		memset(&w, 0, sizeof(w));
-		w.mm = mm;
-		w.out = buf;
-		if (mmap_read_lock_killable(mm)) {
-			ret = -EINTR;
-			goto out_buf;
-		}
-		edu_walk_user_range(&w, addr, stop);
-		mmap_read_unlock(mm);
-
-		for (i = 0; i < w.nr; i++)
-			edu_page_finish(&buf[i], ef->privileged);
-		if (copy_to_user(upages + r.nr, buf, w.nr * sizeof(*buf))) {
-			ret = -EFAULT;
-			goto out_buf;
-		}
-		r.nr += w.nr;
-		r.resident += w.resident;
-		r.huge += w.huge;
-		r.swapped += w.swapped;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			goto out_buf;
-		}
-	}
-	r.next = limit < end ? limit : 0;
-	if (copy_to_user(uarg, &r, sizeof(r)))
-		ret = -EFAULT;
-out_buf:
-	kvfree(buf);
-out_mm:
-	mmput(mm);
-	return ret;
-}
-
-/* ------------------------------------------------ kmalloc vs vmalloc -- */
-
-int edu_kwalk_one(struct edu_kwalk *k)
-{
-	unsigned long va;
-	void *base;
-
-	if (k->which == EDU_KBUF_KMALLOC)
-		base = edu_kbuf_kmalloc;
-	else if (k->which == EDU_KBUF_VMALLOC)
-		base = edu_kbuf_vmalloc;
-	else
-		return -EINVAL;
-	k->size = EDU_KBUF_PAGES * PAGE_SIZE;
-	if (k->offset >= k->size)
-		return -EINVAL;
-
-	va = (unsigned long)base + k->offset;
-	k->va = va;
-	/*
-	 * The shortcuts the kernel itself uses: the direct map is a linear
-	 * copy of physical memory, so __pa() is a subtraction; a vmalloc
-	 * address has to be looked up in the tables, page by page.
-	 */
-	if (k->which == EDU_KBUF_KMALLOC)
-		k->pa = virt_to_phys((void *)va);
-	else
-		k->pa = PFN_PHYS(vmalloc_to_pfn((void *)va)) +
-			offset_in_page(va);
-	k->levels = pgtable_l5_enabled() ? 5 : 4;
-	edu_translate(NULL, NULL, va, k->level, &k->page);
-	k->phys = edu_phys(&k->page, va);
-	k->effective = edu_effective_flags(k->level, false);
+	for (i = 0; i < w->nr; i++)
+		edu_page_finish(&w->out[i], privileged);
 	return 0;
-}
-
-static long edu_ioctl_kwalk(struct edu_file *ef, void __user *uarg)
-{
-	struct edu_kwalk k;
-	int ret;
-
-	if (copy_from_user(&k, uarg, sizeof(k)))
-		return -EFAULT;
-	if (!EDU_RESERVED_OK(&k))
-		return -EINVAL;
-	if (!ef->privileged)
-		return -EPERM;
-	ret = edu_kwalk_one(&k);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &k, sizeof(k)))
-		return -EFAULT;
-	return 0;
-}
-
-/* ---------------------------------------------------------- plumbing -- */
-
-long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
-{
-	switch (cmd) {
-	case EDU_IOC_WALK:
-		return edu_ioctl_walk(ef, arg);
-	case EDU_IOC_WALK_RANGE:
-		return edu_ioctl_walk_range(ef, arg);
-	case EDU_IOC_VMA_LIST:
-		return edu_ioctl_vma_list(ef, arg);
-	case EDU_IOC_LAYOUT:
-		return edu_ioctl_layout(ef, arg);
-	case EDU_IOC_PFN_INFO:
-		return edu_ioctl_pfn_info(ef, arg);
-	case EDU_IOC_KWALK:
-		return edu_ioctl_kwalk(ef, arg);
-	}
-	return -ENOTTY;
-}
-
-int edu_walk_init(void)
-{
-	unsigned int i;
-
-	/* kmalloc() of 4 pages comes straight from the page allocator. */
-	edu_kbuf_kmalloc = kmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
-				   GFP_KERNEL | __GFP_NOWARN);
-	edu_kbuf_vmalloc = __vmalloc(EDU_KBUF_PAGES * PAGE_SIZE,
-				     GFP_KERNEL | __GFP_NOWARN);
-	if (!edu_kbuf_kmalloc || !edu_kbuf_vmalloc) {
-		vfree(edu_kbuf_vmalloc);
-		kfree(edu_kbuf_kmalloc);
-		return -ENOMEM;
-	}
-	for (i = 0; i < EDU_KBUF_PAGES; i++) {
-		memset(edu_kbuf_kmalloc + i * PAGE_SIZE, 'k', PAGE_SIZE);
-		memset(edu_kbuf_vmalloc + i * PAGE_SIZE, 'v', PAGE_SIZE);
-	}
-	edu_walk_debugfs_init();
-	return 0;
-}
-
-void edu_walk_exit(void)
-{
-	/* Waits for readers of our files, which may look at the buffers. */
-	edu_walk_debugfs_exit();
-	vfree(edu_kbuf_vmalloc);
-	kfree(edu_kbuf_kmalloc);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The page-table walker's internal interface, shared by its three files:
- *   pgwalk.c       walking the tables by hand, the translation ioctls
- *   addrspace.c    VMAs and their classes, the kernel's layout, frames
+ * The page-table walker's internal interface, shared by its four files:
+ *   pgwalk.c       walking the tables by hand, translations
+ *   addrspace.c    whose address space may be read, VMAs and their classes,
+ *                  the kernel's layout and the kmalloc/vmalloc buffers,
+ *                  frames
+ *   walk_dev.c     the ioctls
  *   walk_debugfs.c the debugfs views (layout, walk_target, maps, walk, kbuf)
  * Locking rules are in the comment at the top of pgwalk.c.
  */
@@ -27,7 +30,6 @@ struct edu_pt_walk {
 };
 
 /* pgwalk.c */
-struct mm_struct *edu_target_mm(u64 pid);
 void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 			 unsigned long end);
 void edu_walk_vma_count(struct edu_pt_walk *w, struct vm_area_struct *vma);
@@ -36,18 +38,20 @@ void edu_translate_kernel(unsigned long addr, struct edu_walk_level *lv,
 unsigned long edu_level_mask(unsigned int level);
 u64 edu_effective_flags(const struct edu_walk_level *lv, bool user);
 int edu_walk_one(u64 pid, u64 addr, bool privileged, struct edu_walk *w);
-int edu_kwalk_one(struct edu_kwalk *k);
+u64 edu_phys(const struct edu_walk_page *pg, unsigned long addr);
+int edu_walk_range_chunk(struct edu_pt_walk *w, unsigned long addr,
+			 unsigned long stop, bool privileged);
 
 /* addrspace.c */
+struct mm_struct *edu_target_mm(u64 pid);
+int edu_kwalk_one(struct edu_kwalk *k);
+int edu_kbuf_init(void);
+void edu_kbuf_exit(void);
 unsigned int edu_vma_class(struct vm_area_struct *vma);
 int edu_vmas_get(struct mm_struct *mm, unsigned long start,
 		 struct edu_vma *v, unsigned int max, unsigned long *next);
 void edu_layout_get(struct edu_layout *l, bool privileged);
-const char *edu_region_name(unsigned int region);
-const char *edu_vma_class_name(unsigned int class);
-long edu_ioctl_vma_list(struct edu_file *ef, void __user *uarg);
-long edu_ioctl_layout(struct edu_file *ef, void __user *uarg);
-long edu_ioctl_pfn_info(struct edu_file *ef, void __user *uarg);
+void edu_pfn_describe(struct edu_pfn_info *p);
 
 /* walk_debugfs.c */
 void edu_walk_debugfs_init(void);

@@ -88,7 +88,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 		return NULL;
 	nr_chunks = want;
 
-	n = edu_fault() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
+	n = edu_should_fail() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
 	if (!n)
 		return NULL;
 	if (edu_node_setup(n, nid, nr_chunks))
@@ -100,7 +100,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	for (c = 0; c < nr_chunks; c++) {
 		struct page *page;
 
-		page = edu_fault() ? NULL :
+		page = edu_should_fail() ? NULL :
 			alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
 					 __GFP_NOWARN, EDU_CHUNK_ORDER);
 		if (!page)
@@ -225,6 +225,45 @@ void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages)
 		*pool_nodes |= BIT_ULL(nid);
 		*pool_pages += edu_nodes[nid]->pool_pages;
 	}
+}
+
+/* A consistent snapshot of one node, for the stats ioctl and the views. */
+void edu_node_snapshot(struct edu_node *n, struct edu_node_stats *s)
+{
+	unsigned int o;
+	int cpu;
+
+	spin_lock(&n->lock);
+	for (o = 0; o <= EDU_MAX_ORDER; o++) {
+		s->nr_free[o] = n->free_area[o].nr_free;
+		s->allocs += n->allocs[o];
+		s->frees += n->frees[o];
+	}
+	s->free_pages = n->free_pages;
+	s->wmark_min = n->wmark[EDU_WMARK_MIN];
+	s->wmark_low = n->wmark[EDU_WMARK_LOW];
+	s->wmark_high = n->wmark[EDU_WMARK_HIGH];
+	s->splits = n->splits;
+	s->merges = n->merges;
+	spin_unlock(&n->lock);
+
+	for_each_possible_cpu(cpu) {
+		struct edu_pcp *pcp = per_cpu_ptr(n->pcp, cpu);
+
+		spin_lock(&pcp->lock);
+		s->pcp_pages += pcp->count;
+		s->pcp_hits += pcp->alloc_hits;
+		s->allocs += pcp->alloc_hits;
+		s->frees += pcp->free_hits;
+		s->pcp_refills += pcp->refills;
+		s->pcp_drains += pcp->drains;
+		spin_unlock(&pcp->lock);
+	}
+	s->node = n->nid;
+	s->pool_pages = n->pool_pages;
+	s->fallbacks = atomic_long_read(&n->fallbacks);
+	s->failures = atomic_long_read(&n->failures);
+	s->drain_retries = atomic_long_read(&n->drain_retries);
 }
 
 /*

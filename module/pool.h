@@ -10,5 +10,6 @@ void edu_pools_destroy(void);
 void edu_pool_default_wmarks(struct edu_node *n);
 struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx);
 unsigned long edu_pool_meta_bytes(void);
+void edu_node_snapshot(struct edu_node *n, struct edu_node_stats *s);
 
 #endif /* _EDU_POOL_H */

@@ -8,7 +8,8 @@
  *   slab_cpu.c   the per-CPU fast path (object magazines)
  *   slab_debug.c red zones, poisoning, consistency checks, reports
  *   kmalloc.c    the general size classes (edu_kmalloc/edu_kfree)
- *   slab_dev.c   ioctls and debugfs views
+ *   slab_dev.c   the ioctls
+ *   slab_debugfs.c  the debugfs views and the control file
  *
  * The first four are also compiled unchanged in user space, on buddy.c and
  * pcp.c, for the host tests (selftests/host: slab_test, slab_fuzz); they
@@ -71,6 +72,8 @@
  *                        edu_alloc_pages/edu_free_pages under at most a
  *                        magazine's local lock, never under a cache node
  *                        lock.
+ *
+ * The lock order of the whole module, these included, is in edualloc.h.
  *
  * Nothing here runs in interrupt context: plain spin_lock() everywhere, and
  * a magazine is never touched from an interrupt, so disabling preemption
@@ -330,6 +333,9 @@ int edu_kmalloc_init(void);
 void edu_kmalloc_exit(void);
 
 /* slab_dev.c */
+bool edu_cache_name_ok(const char *name);
+
+/* slab_debugfs.c */
 void edu_slab_debugfs_add(struct edu_cache *c);
 void edu_slab_debugfs_del(struct edu_cache *c);
 int edu_slab_debugfs_init(void);

@@ -123,6 +123,7 @@ void edu_debug_rebuild_freelist(struct edu_cache *c, struct edu_slab *s)
 	unsigned int i, nr_free = 0;
 	void *next = NULL;
 
+	lockdep_assert_held(&edu_cache_node_of(c, s)->lock);
 	for (i = c->objects; i-- > 0;) {
 		void *obj;
 
@@ -228,6 +229,7 @@ static bool edu_debug_check_poison(struct edu_cache *c, struct edu_slab *s,
 bool edu_debug_check_alloc(struct edu_cache *c, struct edu_slab *s,
 			   void *obj)
 {
+	lockdep_assert_held(&edu_cache_node_of(c, s)->lock);
 	return edu_debug_check_redzone(c, s, obj, "on allocation") &&
 	       edu_debug_check_poison(c, s, obj, "on allocation");
 }
@@ -240,6 +242,7 @@ bool edu_debug_check_free(struct edu_cache *c, struct edu_slab *s, void *obj)
 {
 	unsigned int i = edu_slab_obj_index(c, s, obj);
 
+	lockdep_assert_held(&edu_cache_node_of(c, s)->lock);
 	switch (s->state[i]) {
 	case EDU_OS_FREE:
 	case EDU_OS_QUAR:

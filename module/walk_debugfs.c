@@ -71,24 +71,6 @@ static void edu_seq_flags(struct seq_file *m, u64 f)
 		seq_printf(m, " pkey=%llu", EDU_PTE_PKEY(f));
 }
 
-static const char *edu_leaf_size(unsigned int level)
-{
-	if (level == EDU_LVL_PUD)
-		return "1 GiB";
-	if (level == EDU_LVL_PMD)
-		return "2 MiB";
-	return "4 KiB";
-}
-
-/* The level an entry at @i points to: with 4-level paging, PGD -> PUD. */
-static unsigned int edu_next_level(const struct edu_walk_level *lv,
-				   unsigned int i)
-{
-	if (i == EDU_LVL_PGD && lv[EDU_LVL_P4D].state == EDU_ENTRY_FOLDED)
-		return EDU_LVL_PUD;
-	return i + 1;
-}
-
 static void edu_seq_levels(struct seq_file *m,
 			   const struct edu_walk_level *lv, bool priv)
 {
@@ -132,23 +114,6 @@ static void edu_seq_levels(struct seq_file *m,
 		edu_seq_flags(m, l->flags);
 		seq_putc(m, '\n');
 	}
-}
-
-static const char *edu_kind_name(u64 kind)
-{
-	static const char * const names[] = {
-		[EDU_PAGE_NONE] = "no frame",
-		[EDU_PAGE_ANON] = "anonymous memory",
-		[EDU_PAGE_FILE] = "page cache (a file's data)",
-		[EDU_PAGE_ZERO] = "the shared zero page",
-		[EDU_PAGE_HUGE_ZERO] = "the shared huge zero page",
-		[EDU_PAGE_SPECIAL] = "a PFN map (no struct page in use)",
-		[EDU_PAGE_POOL] = "a frame of an edualloc pool",
-		[EDU_PAGE_KERNEL] = "kernel memory",
-		[EDU_PAGE_OTHER] = "a page of unknown use",
-	};
-
-	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
 
 static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,
@@ -201,7 +166,7 @@ static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,
 		seq_printf(m, "; frame %#llx", pg->pfn);
 	if (pg->nid != EDU_NODE_NONE)
 		seq_printf(m, " on node %llu", pg->nid);
-	seq_printf(m, ", %s", edu_kind_name(pg->kind));
+	seq_printf(m, ", %s", edu_page_kind_name(pg->kind));
 	if (pg->mapcount)
 		seq_printf(m, ", mapped %llu time%s", pg->mapcount,
 			   pg->mapcount == 1 ? "" : "s");
@@ -321,11 +286,6 @@ static int walk_target_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int walk_target_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, walk_target_show, inode->i_private);
-}
-
 /* "PID" or "PID ADDR": PID in decimal, ADDR in hex (0x optional). */
 static ssize_t walk_target_write(struct file *file, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
@@ -371,14 +331,7 @@ static ssize_t walk_target_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
-static const struct file_operations walk_target_fops = {
-	.owner		= THIS_MODULE,
-	.open		= walk_target_open,
-	.read		= seq_read,
-	.write		= walk_target_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+EDU_DEFINE_SHOW_STORE_ATTRIBUTE(walk_target);
 
 /* ---------------------------------------------------------------- maps -- */
 

@@ -104,68 +104,6 @@ static void print_flags(uint64_t f)
 		printf(" pkey=%llu", (unsigned long long)EDU_PTE_PKEY(f));
 }
 
-static const char *leaf_size(uint64_t level)
-{
-	if (level == EDU_LVL_PUD)
-		return "1 GiB";
-	if (level == EDU_LVL_PMD)
-		return "2 MiB";
-	return "4 KiB";
-}
-
-static const char *kind_name(uint64_t kind)
-{
-	static const char *const names[] = {
-		[EDU_PAGE_NONE] = "no frame",
-		[EDU_PAGE_ANON] = "anonymous memory",
-		[EDU_PAGE_FILE] = "page cache (a file's data)",
-		[EDU_PAGE_ZERO] = "the shared zero page",
-		[EDU_PAGE_HUGE_ZERO] = "the shared huge zero page",
-		[EDU_PAGE_SPECIAL] = "a PFN map (no struct page in use)",
-		[EDU_PAGE_POOL] = "a frame of an edualloc pool",
-		[EDU_PAGE_KERNEL] = "kernel memory",
-		[EDU_PAGE_OTHER] = "a page of unknown use",
-	};
-
-	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
-}
-
-static const char *short_kind(uint64_t kind)
-{
-	static const char *const names[] = {
-		[EDU_PAGE_NONE] = "-",
-		[EDU_PAGE_ANON] = "anon",
-		[EDU_PAGE_FILE] = "file",
-		[EDU_PAGE_ZERO] = "zero",
-		[EDU_PAGE_HUGE_ZERO] = "hugezero",
-		[EDU_PAGE_SPECIAL] = "special",
-		[EDU_PAGE_POOL] = "pool",
-		[EDU_PAGE_KERNEL] = "kernel",
-		[EDU_PAGE_OTHER] = "other",
-	};
-
-	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
-}
-
-static const char *class_name(uint64_t class)
-{
-	static const char *const names[] = {
-		[EDU_VMA_CLASS_NONE] = "-",
-		[EDU_VMA_CLASS_ANON] = "anon",
-		[EDU_VMA_CLASS_TEXT] = "text",
-		[EDU_VMA_CLASS_RODATA] = "rodata",
-		[EDU_VMA_CLASS_DATA] = "data",
-		[EDU_VMA_CLASS_BSS] = "bss",
-		[EDU_VMA_CLASS_HEAP] = "heap",
-		[EDU_VMA_CLASS_STACK] = "stack",
-		[EDU_VMA_CLASS_FILE] = "file",
-		[EDU_VMA_CLASS_VDSO] = "vdso",
-		[EDU_VMA_CLASS_SPECIAL] = "special",
-	};
-
-	return class < ARRAY_SIZE(names) ? names[class] : "?";
-}
-
 static const char *result_name(uint64_t result)
 {
 	static const char *const names[] = {
@@ -184,14 +122,6 @@ static const char *result_name(uint64_t result)
 
 	return result < ARRAY_SIZE(names) && names[result] ?
 		names[result] : "?";
-}
-
-/* The level an entry at @i points to: with 4-level paging, PGD -> PUD. */
-static unsigned int next_level(const struct edu_walk_level *lv, unsigned int i)
-{
-	if (i == EDU_LVL_PGD && lv[EDU_LVL_P4D].state == EDU_ENTRY_FOLDED)
-		return EDU_LVL_PUD;
-	return i + 1;
 }
 
 static void print_levels(const struct edu_walk_level *lv)
@@ -215,14 +145,14 @@ static void print_levels(const struct edu_walk_level *lv)
 			printf("empty: nothing mapped below");
 			break;
 		case EDU_ENTRY_TABLE:
-			printf("-> %s table", edu_level_names[next_level(lv, i)]);
+			printf("-> %s table", edu_level_names[edu_next_level(lv, i)]);
 			break;
 		case EDU_ENTRY_LEAF:
-			printf("-> %s page", leaf_size(i));
+			printf("-> %s page", edu_leaf_size(i));
 			break;
 		case EDU_ENTRY_PROT_NONE:
 			printf("-> %s page, not accessible (present bit clear)",
-			       leaf_size(i));
+			       edu_leaf_size(i));
 			break;
 		case EDU_ENTRY_NOT_PRESENT:
 			printf("not present: a swap-style entry");
@@ -271,7 +201,7 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 	case EDU_WALK_PTE:
 	case EDU_WALK_PMD_LEAF:
 	case EDU_WALK_PUD_LEAF:
-		printf("in a %s page mapped by the %s", leaf_size(pg->level),
+		printf("in a %s page mapped by the %s", edu_leaf_size(pg->level),
 		       lvl);
 		break;
 	case EDU_WALK_PROT_NONE:
@@ -292,7 +222,7 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 		printf("; frame hidden");
 	if (pg->nid != EDU_NODE_NONE)
 		printf(" on node %llu", (unsigned long long)pg->nid);
-	printf(", %s", kind_name(pg->kind));
+	printf(", %s", edu_page_kind_name(pg->kind));
 	if (pg->mapcount)
 		printf(", mapped %llu time%s", (unsigned long long)pg->mapcount,
 		       pg->mapcount == 1 ? "" : "s");
@@ -321,7 +251,7 @@ static int do_walk(uint64_t pid, uint64_t addr)
 	       (unsigned long long)w.levels);
 	if (w.vm_end)
 		printf("VMA %#llx-%#llx, %s\n", (unsigned long long)w.vm_start,
-		       (unsigned long long)w.vm_end, class_name(w.vm_class));
+		       (unsigned long long)w.vm_end, edu_vma_class_name(w.vm_class));
 	print_levels(w.level);
 	print_result(&w.page, w.phys, w.effective);
 	return 0;
@@ -358,7 +288,7 @@ static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
 				printf("%#-12llx ", (unsigned long long)p->pfn);
 			else
 				printf("%-12s ", "-");
-			printf("%-8s ", short_kind(p->kind));
+			printf("%-8s ", edu_page_kind_short(p->kind));
 			if (p->nid != EDU_NODE_NONE)
 				printf("%-4llu", (unsigned long long)p->nid);
 			else
@@ -416,7 +346,7 @@ static int do_maps(uint64_t pid)
 			       (unsigned long long)e->resident,
 			       (unsigned long long)e->huge,
 			       (unsigned long long)e->swapped);
-			printf("%-7s %s%s\n", class_name(e->class), e->name,
+			printf("%-7s %s%s\n", edu_vma_class_name(e->class), e->name,
 			       e->flags & EDU_VMA_NAME_TRUNC ? "..." : "");
 		}
 		l.start = l.next;

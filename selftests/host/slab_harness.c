@@ -2,7 +2,7 @@
 /*
  * The slab harness (see slab_harness.h): what the slab layer needs from the
  * parts of the module that are not built here (pool.c's address lookup,
- * slab_dev.c's debugfs hooks), kmemleak's registry, the operations with
+ * slab_debugfs.c's debugfs hooks), kmemleak's registry, the operations with
  * the model, and the checks after each of them.
  *
  * Every check that walks memory marks each object slot it meets, per
@@ -50,7 +50,7 @@ struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
 	return sm_pfn_to_idx(pfn, idx);
 }
 
-/* slab_dev.c: no debugfs here. */
+/* slab_debugfs.c: no debugfs here. */
 void edu_slab_debugfs_add(struct edu_cache *c)
 {
 }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Fault injection for edualloc's own internal allocations, so every error
- * path can be exercised on any kernel (Debian's has no CONFIG_FAULT_INJECTION;
- * on the debug kernel fail_page_alloc and failslab add the kernel's own).
+ * Failure injection for edualloc's own internal allocations (the kernel's
+ * "fault injection", lib/fault-inject.c's should_fail(); nothing to do with
+ * page faults), so every error path can be exercised on any kernel
+ * (Debian's has no CONFIG_FAULT_INJECTION; on the debug kernel
+ * fail_page_alloc and failslab add the kernel's own).
  *
  *   echo 100 > /sys/module/edualloc/parameters/fault_rate   # 10% fail
  *   insmod edualloc.ko fault_rate=300                       # load too
  *
- * Each call site asks edu_fault() before an allocation it makes for itself
- * (handle tables, bookkeeping, pool chunks) and fails as if it had run out
- * of memory.  The count of injected faults shows in debugfs "info".
+ * Each call site asks edu_should_fail() before an allocation it makes for
+ * itself (handle tables, bookkeeping, pool chunks) and fails as if it had
+ * run out of memory.  The count of injected failures shows in debugfs
+ * "info" (faults_injected).
  */
 #include <linux/atomic.h>
 #include <linux/moduleparam.h>
@@ -23,7 +26,7 @@ MODULE_PARM_DESC(fault_rate, "fail this many per 1000 of the module's internal a
 
 static atomic_long_t edu_faults = ATOMIC_LONG_INIT(0);
 
-bool edu_fault(void)
+bool edu_should_fail(void)
 {
 	unsigned int rate = READ_ONCE(fault_rate);
 
