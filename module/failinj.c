@@ -2,17 +2,19 @@
 /*
  * Failure injection for edualloc's own internal allocations (the kernel's
  * "fault injection", lib/fault-inject.c's should_fail(); nothing to do with
- * page faults), so every error path can be exercised on any kernel
- * (Debian's has no CONFIG_FAULT_INJECTION; on the debug kernel
- * fail_page_alloc and failslab add the kernel's own).
+ * page faults), so the error paths of what a user's calls allocate can be
+ * exercised on any kernel: an open file, a handle and its table slot, a
+ * block's bookkeeping, and at load a pool's node structure and chunks.
+ * Debian's kernel has no CONFIG_FAULT_INJECTION; on the debug kernel,
+ * fail_page_alloc and failslab reach every other allocation too
+ * (edualloc_failinj.sh).
  *
  *   echo 100 > /sys/module/edualloc/parameters/fault_rate   # 10% fail
  *   insmod edualloc.ko fault_rate=300                       # load too
  *
- * Each call site asks edu_should_fail() before an allocation it makes for
- * itself (handle tables, bookkeeping, pool chunks) and fails as if it had
- * run out of memory.  The count of injected failures shows in debugfs
- * "info" (faults_injected).
+ * Each of those call sites asks edu_should_fail() before it allocates and
+ * fails as if it had run out of memory.  The count of injected failures
+ * shows in debugfs "info" (faults_injected).
  */
 #include <linux/atomic.h>
 #include <linux/moduleparam.h>
