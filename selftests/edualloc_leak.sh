@@ -44,8 +44,6 @@
 # EDU_LEAK_LIGHT: plain load/unload cycles per round (default 1)
 # EDU_LEAK_MAX_SECONDS: stop after this long (default 200, so the test stays
 #   under selftests/settings' timeout), the rounds done counted
-# EDU_LEAK_DEADLINE: epoch second by which the rounds stop (the time budget
-#   of check-debug), if sooner than EDU_LEAK_MAX_SECONDS
 # EDU_LEAK_WARMUP: uncounted rounds before the baseline (default 3)
 # EDU_LEAK_FUZZ_CALLS: fuzzer calls per heavy cycle (default 300)
 # EDU_LEAK_TOLERANCE: pages per load/unload cycle (default 0.5)
@@ -59,12 +57,6 @@ ko=${EDU_MODULE:-$top/module/edualloc.ko}
 rounds=${EDU_LEAK_CYCLES:-100}
 light=${EDU_LEAK_LIGHT:-1}
 max_s=${EDU_LEAK_MAX_SECONDS:-200}
-# A run with a time budget (check-debug) says when the tests after this one
-# must start: the rounds stop in time, however many are done.
-if [ -n "${EDU_LEAK_DEADLINE:-}" ]; then
-	left=$((EDU_LEAK_DEADLINE - $(date +%s)))
-	[ "$left" -ge "$max_s" ] || max_s=$left
-fi
 warmup=${EDU_LEAK_WARMUP:-3}
 fuzz_calls=${EDU_LEAK_FUZZ_CALLS:-300}
 tol=${EDU_LEAK_TOLERANCE:-0.5}
