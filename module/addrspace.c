@@ -216,7 +216,7 @@ unsigned int edu_vma_class(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev;
 
-	mmap_assert_locked(vma->vm_mm);
+	edu_assert_mmap_locked(vma->vm_mm);
 	if (edu_vma_special_name(vma))
 		return EDU_VMA_CLASS_VDSO;
 	if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))

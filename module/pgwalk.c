@@ -431,7 +431,7 @@ static void edu_translate(struct mm_struct *mm, struct vm_area_struct *vma,
 	u64 v;
 
 	if (mm)
-		mmap_assert_locked(mm);
+		edu_assert_mmap_locked(mm);
 	memset(lv, 0, sizeof(*lv) * EDU_NR_LEVELS);
 	edu_page_init(pg, addr);
 
@@ -752,7 +752,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 	struct vm_area_struct *vma;
 	unsigned long stop;
 
-	mmap_assert_locked(w->mm);
+	edu_assert_mmap_locked(w->mm);
 	while (start < end) {
 		vma = find_vma(w->mm, start);
 		if (!vma || vma->vm_start >= end) {
@@ -775,7 +775,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 /* Count the resident, huge and swapped pages of @vma (mmap_read_lock). */
 void edu_walk_vma_count(struct edu_pt_walk *w, struct vm_area_struct *vma)
 {
-	mmap_assert_locked(w->mm);
+	edu_assert_mmap_locked(w->mm);
 	w->vma = vma;
 	w->out = NULL;
 	edu_walk_pgds(w, vma->vm_start, vma->vm_end);

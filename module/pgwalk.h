@@ -12,11 +12,21 @@
 #ifndef _EDU_PGWALK_H
 #define _EDU_PGWALK_H
 
+#include <linux/lockdep.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 #include "edualloc.h"
 
 struct seq_file;
+
+/*
+ * The mmap lock is held (either way).  Not mmap_assert_locked(): with
+ * CONFIG_DEBUG_VM it calls dump_mm(), which is not exported to modules.
+ */
+static inline void edu_assert_mmap_locked(struct mm_struct *mm)
+{
+	lockdep_assert_held(&mm->mmap_lock);
+}
 
 /* A walk over a range of user addresses (see edu_walk_user_range()). */
 struct edu_pt_walk {
