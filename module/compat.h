@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel API differences between the releases edualloc builds on (Debian's
+ * 6.1 and 6.12), in this one file: the sources call the neutral helpers
+ * below and test no version.  For 6.1 each helper is exactly the code the
+ * sources used before it existed.  Kernel-only: the host tests never
+ * include it.
+ */
+#ifndef _EDU_COMPAT_H
+#define _EDU_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/version.h>
+
+/* 6.3: vma->vm_flags is read-only, set through vm_flags_set(). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define edu_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define edu_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
+#endif /* _EDU_COMPAT_H */
