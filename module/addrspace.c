@@ -38,6 +38,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
 
+#include "compat.h"
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -402,9 +403,9 @@ void edu_layout_get(struct edu_layout *l, bool privileged)
 	r[EDU_REGION_MODULES].start = MODULES_VADDR;
 	r[EDU_REGION_MODULES].end = MODULES_END;
 	r[EDU_REGION_THIS_MODULE].start =
-		(unsigned long)THIS_MODULE->core_layout.base;
+		(unsigned long)edu_module_core_base(THIS_MODULE);
 	r[EDU_REGION_THIS_MODULE].end = r[EDU_REGION_THIS_MODULE].start +
-					THIS_MODULE->core_layout.size;
+					edu_module_core_size(THIS_MODULE);
 	r[EDU_REGION_FIXMAP].start = FIXADDR_START;
 	r[EDU_REGION_FIXMAP].end = FIXADDR_TOP;
 	r[EDU_REGION_LDT_REMAP].start = LDT_BASE_ADDR;

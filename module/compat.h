@@ -24,4 +24,16 @@
 #define edu_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
 #endif
 
+/*
+ * 6.4: struct module's core_layout is split into mem[MOD_TEXT], MOD_DATA,
+ * ...; the text, where the core image starts, stands for it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define edu_module_core_base(mod)	((mod)->mem[MOD_TEXT].base)
+#define edu_module_core_size(mod)	((mod)->mem[MOD_TEXT].size)
+#else
+#define edu_module_core_base(mod)	((mod)->core_layout.base)
+#define edu_module_core_size(mod)	((mod)->core_layout.size)
+#endif
+
 #endif /* _EDU_COMPAT_H */
