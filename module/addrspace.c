@@ -519,7 +519,7 @@ void edu_pfn_describe(struct edu_pfn_info *p)
 	if (PageBuddy(page)) {
 		p->flags |= EDU_FRAME_BUDDY;
 		order = READ_ONCE(page->private);
-		if (order < MAX_ORDER)
+		if (order < EDU_KERNEL_NR_ORDERS)
 			p->order = order;
 		return;
 	}

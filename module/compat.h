@@ -36,4 +36,17 @@
 #define edu_module_core_size(mod)	((mod)->core_layout.size)
 #endif
 
+/*
+ * The number of page orders of the kernel's buddy allocator.  6.4: MAX_ORDER
+ * is the largest order, no longer the count; 6.8: it is MAX_PAGE_ORDER, with
+ * NR_PAGE_ORDERS the count.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define EDU_KERNEL_NR_ORDERS		NR_PAGE_ORDERS
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define EDU_KERNEL_NR_ORDERS		(MAX_ORDER + 1)
+#else
+#define EDU_KERNEL_NR_ORDERS		MAX_ORDER
+#endif
+
 #endif /* _EDU_COMPAT_H */
