@@ -49,4 +49,59 @@
 #define EDU_KERNEL_NR_ORDERS		MAX_ORDER
 #endif
 
+/*
+ * 6.5: pte_offset_map_lock() fails (NULL) if the PMD changed before the
+ * table was locked (page tables may now be freed under mmap_read_lock(),
+ * after an RCU grace period), and its __pte_offset_map_lock() is not
+ * exported: do the same here, RCU held until pte_unmap_unlock().  The
+ * __release()s and __cond_lock()s only tell sparse that the lock is taken
+ * when the result is not NULL.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline pte_t *__edu_pte_offset_map_lock(struct mm_struct *mm,
+					       pmd_t *pmdp, unsigned long addr,
+					       spinlock_t **ptlp)
+{
+	spinlock_t *ptl;	/* lock of the PTE table */
+	pmd_t pmdval;
+	pte_t *pte;
+
+	rcu_read_lock();
+	pmdval = pmdp_get_lockless(pmdp);
+	if (pmd_none(pmdval) || !pmd_present(pmdval) ||
+	    pmd_trans_huge(pmdval) || pmd_devmap(pmdval) || pmd_bad(pmdval))
+		goto fail;
+	pte = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(mm, &pmdval);
+	spin_lock(ptl);
+	if (likely(pmd_same(pmdval, pmdp_get_lockless(pmdp)))) {
+		*ptlp = ptl;
+		__release(ptl);
+		__release(RCU);
+		return pte;
+	}
+	spin_unlock(ptl);
+fail:
+	rcu_read_unlock();
+	return NULL;
+}
+
+#define edu_pte_offset_map_lock(mm, pmdp, addr, ptlp) ({		\
+	spinlock_t **__ptlp = (ptlp);					\
+	pte_t *__pte;							\
+	(void)__cond_lock(RCU, __cond_lock(*__ptlp,				\
+		__pte = __edu_pte_offset_map_lock(mm, pmdp, addr, __ptlp))); \
+	__pte;								\
+})
+#else
+#define edu_pte_offset_map_lock(mm, pmdp, addr, ptlp) ({		\
+	spinlock_t **__ptlp = (ptlp);					\
+	pte_t *__pte;							\
+	(void)__cond_lock(*__ptlp, __pte =				\
+		({ pte_t *__p = pte_offset_map_lock(mm, pmdp, addr, __ptlp); \
+		   __release(*__ptlp); __p; }));			\
+	__pte;								\
+})
+#endif
+
 #endif /* _EDU_COMPAT_H */
