@@ -104,4 +104,14 @@ fail:
 })
 #endif
 
+/*
+ * 6.10: __assign_str() takes the field only, the source being the one named
+ * in __string().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define edu_assign_str(dst, src)	__assign_str(dst)
+#else
+#define edu_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* _EDU_COMPAT_H */
