@@ -545,5 +545,5 @@ void edu_pfn_describe(struct edu_pfn_info *p)
 	else if (READ_ONCE(head->mapping))
 		p->flags |= EDU_FRAME_FILE;
 	if (p->flags & (EDU_FRAME_ANON | EDU_FRAME_FILE))
-		p->mapcount = max(page_mapcount(page), 0);
+		p->mapcount = max(edu_page_mapcount(page), 0);
 }

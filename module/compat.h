@@ -114,4 +114,25 @@ fail:
 #define edu_assign_str(dst, src)	__assign_str(dst, src)
 #endif
 
+/*
+ * 6.12: page_mapcount() is gone.  As its last version (6.11) did: the
+ * page's own mapcount (0 for a typed page, whose _mapcount is its type) plus,
+ * in a large folio, the mappings of the whole folio by PMD/PUD, which
+ * folio_mapcount() would give only summed over all the folio's pages.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline int edu_page_mapcount(struct page *page)
+{
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (unlikely(PageCompound(page)))
+		mapcount += folio_entire_mapcount(page_folio(page));
+	return mapcount;
+}
+#else
+#define edu_page_mapcount(page)		page_mapcount(page)
+#endif
+
 #endif /* _EDU_COMPAT_H */

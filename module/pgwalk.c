@@ -331,7 +331,7 @@ static void edu_leaf_level(struct edu_walk_level *l, unsigned int level,
 		l->next_pfn = edu_leaf_pfn(v, level);
 	page = edu_decode_leaf(vma, addr, level, v, pg, true);
 	if (page)
-		pg->mapcount = page_mapcount(page);
+		pg->mapcount = edu_page_mapcount(page);
 }
 
 /* A PUD or PMD entry that is a leaf: decode it and end the walk. */
@@ -578,7 +578,7 @@ static void edu_emit(struct edu_pt_walk *w, unsigned long addr,
 		if (framed)
 			p->pfn += i;
 		if (page)
-			p->mapcount = page_mapcount(page + i);
+			p->mapcount = edu_page_mapcount(page + i);
 	}
 }
 
