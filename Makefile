@@ -66,6 +66,8 @@ LINT_FILES = $(filter-out %.mod.c,$(sort $(wildcard $(TOP)/module/*.[ch] \
 	$(TOP)/include/uapi/linux/edualloc.h))
 
 TRACE_HDRS = $(wildcard $(TOP)/module/trace*.h)
+# The one file that tests kernel versions (LINUX_VERSION_CODE).
+COMPAT_HDR = $(TOP)/module/compat.h
 
 lint: checkpatch sparse docs-check
 
@@ -77,7 +79,10 @@ checkpatch: $(KSRC_STAMP)
 	@echo "  CHECKPATCH --strict $(words $(LINT_FILES)) files"
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 		--ignore FILE_PATH_CHANGES \
-		-f $(filter-out $(TRACE_HDRS),$(LINT_FILES))
+		-f $(filter-out $(TRACE_HDRS) $(COMPAT_HDR),$(LINT_FILES))
+	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+		-f $(COMPAT_HDR)
 	@# Tracepoint headers follow the TRACE_EVENT() layout, not call style.
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 		--ignore FILE_PATH_CHANGES,PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE \

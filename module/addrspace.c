@@ -38,6 +38,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/fixmap.h>
 
+#include "compat.h"
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -402,9 +403,9 @@ void edu_layout_get(struct edu_layout *l, bool privileged)
 	r[EDU_REGION_MODULES].start = MODULES_VADDR;
 	r[EDU_REGION_MODULES].end = MODULES_END;
 	r[EDU_REGION_THIS_MODULE].start =
-		(unsigned long)THIS_MODULE->core_layout.base;
+		(unsigned long)edu_module_core_base(THIS_MODULE);
 	r[EDU_REGION_THIS_MODULE].end = r[EDU_REGION_THIS_MODULE].start +
-					THIS_MODULE->core_layout.size;
+					edu_module_core_size(THIS_MODULE);
 	r[EDU_REGION_FIXMAP].start = FIXADDR_START;
 	r[EDU_REGION_FIXMAP].end = FIXADDR_TOP;
 	r[EDU_REGION_LDT_REMAP].start = LDT_BASE_ADDR;
@@ -518,7 +519,7 @@ void edu_pfn_describe(struct edu_pfn_info *p)
 	if (PageBuddy(page)) {
 		p->flags |= EDU_FRAME_BUDDY;
 		order = READ_ONCE(page->private);
-		if (order < MAX_ORDER)
+		if (order < EDU_KERNEL_NR_ORDERS)
 			p->order = order;
 		return;
 	}
@@ -544,5 +545,5 @@ void edu_pfn_describe(struct edu_pfn_info *p)
 	else if (READ_ONCE(head->mapping))
 		p->flags |= EDU_FRAME_FILE;
 	if (p->flags & (EDU_FRAME_ANON | EDU_FRAME_FILE))
-		p->mapcount = max(page_mapcount(page), 0);
+		p->mapcount = max(edu_page_mapcount(page), 0);
 }

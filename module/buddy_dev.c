@@ -18,6 +18,7 @@
 
 #include "buddy.h"
 #include "buddy_dev.h"
+#include "compat.h"
 #include "edualloc.h"
 #include "pool.h"
 
@@ -339,7 +340,7 @@ int edu_buddy_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 		return -EINVAL;
 	}
 	/* Our pages are not refcounted individually: map them as raw PFNs. */
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	edu_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	ret = remap_pfn_range(vma, vma->vm_start,
 			      edu_idx_to_pfn(b->ref.node, b->ref.idx), size,
 			      vma->vm_page_prot);

@@ -13,6 +13,7 @@
  *   mm_env.h         the seam of the allocator cores: kernel headers here,
  *                    selftests/host's shim in the user-space build
  *   bench.c          in-kernel benchmarks against the kernel's allocators
+ *   compat.h         kernel API differences between releases (6.1, 6.12)
  * The buddy allocator:
  *   buddy.h          its data structures and locking rules
  *   buddy.c          the core (mm/page_alloc.c's free areas)

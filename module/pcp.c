@@ -10,8 +10,8 @@
  * The list is guarded by a lock of its own that only its CPU takes on the
  * fast path, so it stays in that CPU's cache and is never contended but by
  * a drain from elsewhere (on demand, CPU hot-unplug or unload); 6.1's
- * pcp->lock works the same way.  Preemption is off while a CPU uses its
- * list so the task is not migrated in between.
+ * pcp->lock works the same way.  The task is pinned to its CPU while it uses
+ * that CPU's list (edu_pcp_pin()) so it is not migrated in between.
  *
  * A page freed on another CPU than the one that allocated it simply joins
  * the freeing CPU's list for the page's node: pages have no home CPU.
@@ -76,6 +76,33 @@ static unsigned long edu_pcp_free_bulk(struct edu_node *n, struct edu_pcp *pcp,
 	return count;
 }
 
+/*
+ * Pin the task to its CPU and return that CPU's list, as 6.1's
+ * pcpu_task_pin() does around pcp->lock: preemption off on !PREEMPT_RT
+ * (get_cpu_ptr(), as before); on PREEMPT_RT only migration off, for there
+ * spinlock_t is a sleeping lock, never to be taken with preemption
+ * disabled.  Exclusion is pcp->lock's either way: the pin only keeps the
+ * list the one of the CPU the task runs on, so it stays uncontended.
+ */
+static struct edu_pcp *edu_pcp_pin(struct edu_node *n)
+{
+#ifdef CONFIG_PREEMPT_RT
+	migrate_disable();
+	return this_cpu_ptr(n->pcp);
+#else
+	return get_cpu_ptr(n->pcp);
+#endif
+}
+
+static void edu_pcp_unpin(struct edu_node *n)
+{
+#ifdef CONFIG_PREEMPT_RT
+	migrate_enable();
+#else
+	put_cpu_ptr(n->pcp);
+#endif
+}
+
 /* The fast path: no node lock unless the list is empty. */
 long edu_pcp_alloc(struct edu_node *n, unsigned int flags)
 {
@@ -83,7 +110,7 @@ long edu_pcp_alloc(struct edu_node *n, unsigned int flags)
 	struct edu_free_page *fp;
 	long idx = -ENOMEM;
 
-	pcp = get_cpu_ptr(n->pcp);
+	pcp = edu_pcp_pin(n);
 	spin_lock(&pcp->lock);
 	if (!pcp->count && !edu_pcp_refill(n, pcp, flags))
 		goto out;
@@ -96,7 +123,7 @@ long edu_pcp_alloc(struct edu_node *n, unsigned int flags)
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_ALLOC, 0));
 out:
 	spin_unlock(&pcp->lock);
-	put_cpu_ptr(n->pcp);
+	edu_pcp_unpin(n);
 	return idx;
 }
 
@@ -104,7 +131,7 @@ void edu_pcp_free(struct edu_node *n, unsigned long idx)
 {
 	struct edu_pcp *pcp;
 
-	pcp = get_cpu_ptr(n->pcp);
+	pcp = edu_pcp_pin(n);
 	spin_lock(&pcp->lock);
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_PCP, 0));
 	list_add(edu_idx_link(n, idx), &pcp->list);
@@ -113,7 +140,7 @@ void edu_pcp_free(struct edu_node *n, unsigned long idx)
 	if (pcp->count > pcp->high)
 		edu_pcp_free_bulk(n, pcp, pcp->batch);
 	spin_unlock(&pcp->lock);
-	put_cpu_ptr(n->pcp);
+	edu_pcp_unpin(n);
 }
 
 unsigned long edu_pcp_drain_cpu(struct edu_node *n, int cpu)

@@ -41,6 +41,7 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 
+#include "compat.h"
 #include "edualloc.h"
 #include "pgwalk.h"
 
@@ -330,7 +331,7 @@ static void edu_leaf_level(struct edu_walk_level *l, unsigned int level,
 		l->next_pfn = edu_leaf_pfn(v, level);
 	page = edu_decode_leaf(vma, addr, level, v, pg, true);
 	if (page)
-		pg->mapcount = page_mapcount(page);
+		pg->mapcount = edu_page_mapcount(page);
 }
 
 /* A PUD or PMD entry that is a leaf: decode it and end the walk. */
@@ -398,7 +399,8 @@ static void edu_pte_level(struct edu_walk_level *l, pte_t *ptep,
 	pg->result = EDU_WALK_NOT_PRESENT;
 }
 
-static void edu_pte_level_locked(struct mm_struct *mm, pmd_t *pmdp,
+/* False when the PMD changed before its table was locked: read it again. */
+static bool edu_pte_level_locked(struct mm_struct *mm, pmd_t *pmdp,
 				 struct edu_walk_level *l,
 				 struct vm_area_struct *vma, unsigned long addr,
 				 struct edu_walk_page *pg)
@@ -406,9 +408,12 @@ static void edu_pte_level_locked(struct mm_struct *mm, pmd_t *pmdp,
 	spinlock_t *ptl;	/* lock of the PTE table */
 	pte_t *ptep;
 
-	ptep = pte_offset_map_lock(mm, pmdp, addr, &ptl);
-	edu_pte_level(l, ptep, vma, addr, pg);
-	pte_unmap_unlock(ptep, ptl);
+	ptep = edu_pte_offset_map_lock(mm, pmdp, addr, &ptl);
+	if (ptep) {
+		edu_pte_level(l, ptep, vma, addr, pg);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	return ptep;
 }
 
 /*
@@ -470,6 +475,7 @@ static void edu_translate(struct mm_struct *mm, struct vm_area_struct *vma,
 		return;
 
 	pmdp = pud_pgtable(__pud(v)) + pmd_index(addr);
+again:
 	v = pmd_val(READ_ONCE(*pmdp));
 	if (edu_maybe_leaf(v)) {
 		if (mm ? edu_pmd_leaf_locked(mm, pmdp, &lv[EDU_LVL_PMD], &v,
@@ -482,11 +488,14 @@ static void edu_translate(struct mm_struct *mm, struct vm_area_struct *vma,
 			     pmd_index(addr), v, pmd_bad(__pmd(v)), pg))
 		return;
 
-	if (mm)
-		edu_pte_level_locked(mm, pmdp, &lv[EDU_LVL_PTE], vma, addr, pg);
-	else
+	if (mm) {
+		if (!edu_pte_level_locked(mm, pmdp, &lv[EDU_LVL_PTE], vma,
+					  addr, pg))
+			goto again;
+	} else {
 		edu_pte_level(&lv[EDU_LVL_PTE], pte_offset_kernel(pmdp, addr),
 			      NULL, addr, pg);
+	}
 }
 
 void edu_translate_kernel(unsigned long addr, struct edu_walk_level *lv,
@@ -569,7 +578,7 @@ static void edu_emit(struct edu_pt_walk *w, unsigned long addr,
 		if (framed)
 			p->pfn += i;
 		if (page)
-			p->mapcount = page_mapcount(page + i);
+			p->mapcount = edu_page_mapcount(page + i);
 	}
 }
 
@@ -585,7 +594,8 @@ static void edu_emit_hole(struct edu_pt_walk *w, unsigned long addr,
 	edu_emit(w, addr, end, &t, NULL);
 }
 
-static void edu_walk_ptes(struct edu_pt_walk *w, pmd_t *pmdp,
+/* False, having emitted nothing, when the PMD changed: read it again. */
+static bool edu_walk_ptes(struct edu_pt_walk *w, pmd_t *pmdp,
 			  unsigned long addr, unsigned long end)
 {
 	struct edu_walk_page t;
@@ -594,7 +604,9 @@ static void edu_walk_ptes(struct edu_pt_walk *w, pmd_t *pmdp,
 	spinlock_t *ptl;	/* lock of the PTE table */
 	u64 v;
 
-	start = pte_offset_map_lock(w->mm, pmdp, addr, &ptl);
+	start = edu_pte_offset_map_lock(w->mm, pmdp, addr, &ptl);
+	if (!start)
+		return false;
 	for (ptep = start; addr != end; ptep++, addr += PAGE_SIZE) {
 		v = pte_val(ptep_get(ptep));
 		if (edu_none(v)) {
@@ -608,6 +620,7 @@ static void edu_walk_ptes(struct edu_pt_walk *w, pmd_t *pmdp,
 		edu_emit(w, addr, addr + PAGE_SIZE, &t, page);
 	}
 	pte_unmap_unlock(start, ptl);
+	return true;
 }
 
 static void edu_walk_pmds(struct edu_pt_walk *w, pud_t pud,
@@ -622,6 +635,7 @@ static void edu_walk_pmds(struct edu_pt_walk *w, pud_t pud,
 
 	do {
 		next = pmd_addr_end(addr, end);
+again:
 		v = pmd_val(READ_ONCE(*pmdp));
 		if (edu_maybe_leaf(v)) {
 			ptl = pmd_lock(w->mm, pmdp);
@@ -643,8 +657,8 @@ static void edu_walk_pmds(struct edu_pt_walk *w, pud_t pud,
 		else if (pmd_bad(__pmd(v)))
 			edu_emit_hole(w, addr, next, EDU_WALK_BAD,
 				      EDU_LVL_PMD);
-		else
-			edu_walk_ptes(w, pmdp, addr, next);
+		else if (!edu_walk_ptes(w, pmdp, addr, next))
+			goto again;
 		cond_resched();
 	} while (pmdp++, addr = next, addr != end);
 }

@@ -15,6 +15,7 @@
 #define _EDU_TRACE_SLAB_H
 
 #include <linux/tracepoint.h>
+#include "compat.h"
 
 DECLARE_EVENT_CLASS(edualloc_slab_obj,
 	TP_PROTO(const char *cache, int nid, bool fast),
@@ -26,7 +27,7 @@ DECLARE_EVENT_CLASS(edualloc_slab_obj,
 		__field(bool, fast)
 	),
 	TP_fast_assign(
-		__assign_str(cache, cache);
+		edu_assign_str(cache, cache);
 		__entry->nid = nid;
 		__entry->cpu = raw_smp_processor_id();
 		__entry->fast = fast;
@@ -56,7 +57,7 @@ TRACE_EVENT(edualloc_slab_refill,
 		__field(bool, new_slab)
 	),
 	TP_fast_assign(
-		__assign_str(cache, cache);
+		edu_assign_str(cache, cache);
 		__entry->nid = nid;
 		__entry->count = count;
 		__entry->new_slab = new_slab;
@@ -77,7 +78,7 @@ DECLARE_EVENT_CLASS(edualloc_slab_block,
 		__field(unsigned int, order)
 	),
 	TP_fast_assign(
-		__assign_str(cache, cache);
+		edu_assign_str(cache, cache);
 		__entry->nid = nid;
 		__entry->pfn = pfn;
 		__entry->order = order;
@@ -105,7 +106,7 @@ TRACE_EVENT(edualloc_slab_new,
 		__field(unsigned int, objects)
 	),
 	TP_fast_assign(
-		__assign_str(cache, cache);
+		edu_assign_str(cache, cache);
 		__entry->nid = nid;
 		__entry->pfn = pfn;
 		__entry->order = order;
@@ -128,8 +129,8 @@ TRACE_EVENT(edualloc_slab_error,
 		__field(unsigned int, index)
 	),
 	TP_fast_assign(
-		__assign_str(cache, cache);
-		__assign_str(kind, kind);
+		edu_assign_str(cache, cache);
+		edu_assign_str(kind, kind);
 		__entry->slab = slab;
 		__entry->index = index;
 	),
