@@ -72,7 +72,7 @@ COMPAT_HDR = $(TOP)/module/compat.h
 lint: checkpatch sparse docs-check
 
 # README.md and docs/ name only files and headings that exist.
-docs-check:
+docs-check: deps
 	$(TOP)/scripts/check-docs
 
 checkpatch: $(KSRC_STAMP)
