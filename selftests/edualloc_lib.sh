@@ -26,11 +26,67 @@ ok() {
 	fi
 }
 
-# Free memory as the kernel's buddy allocator sees it: MemFree plus the
-# pages parked on its per-CPU lists, which MemFree does not count and which
-# would otherwise swamp the figure with noise of several MiB.
-pcp_pages() {
-	awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo
+# The kernel's memory, accounted by edualloc_memstat (see its header): one
+# "objs=B large=P vmalloc=P pt=P percpu=P raw=P tasks=N compact=P" line
+# per reading.  MemFree is no oracle for a leak: it swings by 20 MiB
+# between two settled readings of an idle guest, while these counters stay
+# within a few pages.  memstat_start runs the program as a coprocess before
+# the first reading, so that a reading execs nothing; memstat_read leaves
+# its line in $memstat.
+memstat_start() {
+	local bin=${EDU_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/selftests}
+
+	if [ ! -x "$bin/edualloc_memstat" ]; then
+		echo "Bail out! no $bin/edualloc_memstat: build the selftests"
+		exit 1
+	fi
+	coproc MEMSTAT { "$bin/edualloc_memstat" 2; }
+}
+
+memstat_read() {
+	echo >&"${MEMSTAT[1]}"
+	read -r memstat <&"${MEMSTAT[0]}"
+}
+
+# memstat_grew BEFORE AFTER PAGES: print how each counter moved from the
+# reading BEFORE to AFTER; true unless one of them (objs in bytes, counted
+# in pages) grew by more than PAGES pages.  Tasks come and go (kworkers);
+# "raw" is only accounted while compaction has not moved pages meanwhile
+# (it takes them from the free lists without allocation events), which is
+# said when it happens.
+memstat_grew() {
+	awk -v b="$1" -v a="$2" -v tol="$3" -v ps="$(getconf PAGESIZE)" '
+	function parse(s, v,   f, n, i, kv) {
+		n = split(s, f, " ")
+		for (i = 1; i <= n; i++) {
+			split(f[i], kv, "=")
+			v[kv[1]] = kv[2] + 0
+		}
+		return n
+	}
+	BEGIN {
+		if (parse(b, x) < 8 || parse(a, y) < 8) {
+			print "# memstat: no reading"
+			exit 1
+		}
+		split("objs large vmalloc pt percpu raw", c, " ")
+		bad = 0
+		line = "# kernel memory growth (pages):"
+		for (i = 1; i <= 6; i++) {
+			d = y[c[i]] - x[c[i]]
+			if (c[i] == "objs")
+				d = d / ps
+			if (c[i] == "raw" && y["compact"] != x["compact"]) {
+				line = line sprintf(" raw n/a (compaction)")
+				continue
+			}
+			line = line sprintf(" %s %+.1f", c[i], d)
+			if (d > tol)
+				bad = 1
+		}
+		print line " (tolerance " tol ")"
+		exit bad
+	}'
 }
 
 # Give back what the kernel keeps parked before measuring: the page cache,
@@ -45,11 +101,6 @@ settle_kernel() {
 	echo 1 > /proc/sys/vm/compact_memory 2>/dev/null
 }
 
-memfree_kb() {
-	settle_kernel
-	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
-		$(pcp_pages) * $(getconf PAGESIZE) / 1024 ))
-}
 
 # ok_quiet_log MARKER [PATTERN...]: one KTAP result, no_warnings_in_kernel_log:
 # since the line MARKER, no kernel message at warning level or worse that
