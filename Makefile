@@ -10,6 +10,7 @@
 #   make bench      benchmarks against the kernel's allocators, in the VM
 #   make check-debug  tests on a KASAN/lockdep/kmemleak kernel, in the VM
 #   make check-mutations  mutated modules the tests must fail, in the VM
+#   make check-kernels    the VM suite on Debian's 6.1, 6.12 and 6.12-rt
 #
 # Nothing here loads a module into the machine it runs on: every module test
 # runs inside the QEMU test VM (scripts/vm).
@@ -17,12 +18,18 @@
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 
-# Kernel to build against: the running kernel's headers when installed,
-# otherwise the newest Debian linux-headers-*-amd64 (the machines here run a
-# kernel of their own with no headers).  Deferred (=) so that it is read only
-# after scripts/deps has had the chance to install the headers.
-KDIR ?= $(shell $(TOP)/scripts/kdir)
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# One kernel for the build and the test VM (scripts/kver): the running
+# kernel's when its headers are installed, else Debian's default
+# (linux-image-amd64's, 6.1 on Debian 12) whatever else is installed.
+# KVER=RELEASE picks another installed kernel; KDIR=DIR builds against a
+# headers tree, and the VM boots that tree's release.  Deferred (=) so that
+# they are read only after scripts/deps has had the chance to install them.
+ifeq ($(origin KDIR),undefined)
+KVER ?= $(shell $(TOP)/scripts/kver)
+KDIR = $(shell $(TOP)/scripts/kdir $(KVER))
+else
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
 
 # Files taken from Debian's linux-source-6.1 at build time, never committed.
 LINUX_SRC := $(BUILD)/linux
@@ -31,12 +38,12 @@ KSRC_STAMP := $(LINUX_SRC)/.extracted
 VM := $(TOP)/scripts/vm
 
 .PHONY: all deps module selftests host-tests lint checkpatch sparse check \
-	check-debug check-mutations docs-check bench demo tools install uninstall clean help
+	check-debug check-mutations check-kernels docs-check bench demo tools install uninstall clean help
 
 all: module selftests tools
 
 help:
-	@sed -n '3,15p' $(TOP)/Makefile
+	@sed -n '3,16p' $(TOP)/Makefile
 
 deps:
 	@$(TOP)/scripts/deps
@@ -98,7 +105,7 @@ sparse: deps
 		[ $$rc = 0 ]
 
 check: all host-tests lint
-	$(TOP)/scripts/check
+	EDU_KVER=$(KVER) $(TOP)/scripts/check
 
 # The selftests, stress and fuzzing on a KASAN/lockdep/kmemleak kernel built
 # once per machine from linux-source-6.1 (scripts/build-debug-kernel).
@@ -107,15 +114,20 @@ check-debug: selftests
 
 # Mutated modules (scripts/mutations/list) that the tests must fail.
 check-mutations: selftests
-	$(TOP)/scripts/mutation-test
+	EDU_KVER=$(KVER) $(TOP)/scripts/mutation-test
+
+# The kernel matrix (KERNELS="RELEASE..." for others): each one installed
+# if missing, the module built against it, the VM suite run on it.
+check-kernels: selftests tools
+	$(TOP)/scripts/check-kernels $(KERNELS)
 
 demo: all
-	$(VM) --append "$(VM_APPEND)" -- scripts/demo
+	$(VM) --kver $(KVER) --append "$(VM_APPEND)" -- scripts/demo
 
 # Benchmarks against the kernel's allocators: build/bench/{results.json,
 # results.csv,bench.png,report.md}.
 bench: all
-	$(TOP)/scripts/bench
+	EDU_KVER=$(KVER) $(TOP)/scripts/bench
 
 install: module
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
