@@ -153,3 +153,4 @@ module_exit(edu_exit);
 MODULE_DESCRIPTION("edualloc: a teaching buddy/slab allocator and page-table walker");
 MODULE_AUTHOR("edualloc developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(EDU_VERSION);
