@@ -17,8 +17,9 @@
  * unprivileged user cannot pin unbounded kernel memory.  The pool pages
  * themselves are bounded by the pools.
  *
- * ioctl numbers are split by subsystem: 0x00-0x0f core, 0x10-0x2f buddy,
- * 0x30-0x4f slab, 0x50-0x6f page-table walker, 0x70-0x7f benchmarks.
+ * ioctl numbers are split by subsystem into the ranges the uapi header
+ * names (EDU_IOC_NR_*): edu_ioctl() hands a number to the <sub>_dev.c of
+ * its range, which answers -ENOTTY to a number it does not know.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -319,24 +320,47 @@ static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
 	return 0;
 }
 
+static long edu_core_ioctl(struct edu_file *ef, unsigned int cmd,
+			   void __user *uarg)
+{
+	if (cmd == EDU_IOC_INFO)
+		return edu_ioctl_info(ef, uarg);
+	return -ENOTTY;
+}
+
+/* The ranges of ioctl numbers, in order: each ends where the next begins. */
+static const struct edu_ioc_range {
+	unsigned int first;
+	long (*ioctl)(struct edu_file *ef, unsigned int cmd, void __user *arg);
+} edu_ioc_ranges[] = {
+	{ EDU_IOC_NR_CORE,	edu_core_ioctl },
+	{ EDU_IOC_NR_BUDDY,	edu_buddy_ioctl },
+	{ EDU_IOC_NR_SLAB,	edu_slab_ioctl },
+	{ EDU_IOC_NR_WALK,	edu_walk_ioctl },
+	{ EDU_IOC_NR_BENCH,	edu_bench_ioctl },
+	{ EDU_IOC_NR_END,	NULL },
+};
+
+/* Each command lies in the range of the subsystem that serves it. */
+static_assert(_IOC_NR(EDU_IOC_INFO) < EDU_IOC_NR_BUDDY);
+static_assert(_IOC_NR(EDU_IOC_NODE_STATS) < EDU_IOC_NR_SLAB);
+static_assert(_IOC_NR(EDU_IOC_OBJ_CORRUPT) < EDU_IOC_NR_WALK);
+static_assert(_IOC_NR(EDU_IOC_KWALK) < EDU_IOC_NR_BENCH);
+static_assert(_IOC_NR(EDU_IOC_BENCH) < EDU_IOC_NR_END);
+
 static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct edu_file *ef = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	unsigned int nr = _IOC_NR(cmd);
+	unsigned int i;
 
 	if (_IOC_TYPE(cmd) != EDU_IOC_MAGIC)
 		return -ENOTTY;
-	if (cmd == EDU_IOC_INFO)
-		return edu_ioctl_info(ef, uarg);
-	if (nr >= 0x10 && nr < 0x30)
-		return edu_buddy_ioctl(ef, cmd, uarg);
-	if (nr >= 0x30 && nr < 0x50)
-		return edu_slab_ioctl(ef, cmd, uarg);
-	if (nr >= 0x50 && nr < 0x70)
-		return edu_walk_ioctl(ef, cmd, uarg);
-	if (nr >= 0x70 && nr < 0x80)
-		return edu_bench_ioctl(ef, cmd, uarg);
+	for (i = 0; i + 1 < ARRAY_SIZE(edu_ioc_ranges); i++)
+		if (nr >= edu_ioc_ranges[i].first &&
+		    nr < edu_ioc_ranges[i + 1].first)
+			return edu_ioc_ranges[i].ioctl(ef, cmd, uarg);
 	return -ENOTTY;
 }
 

@@ -166,6 +166,12 @@ TEST_F(core, unknown_ioctl_is_enotty)
 		_IOW(EDU_IOC_MAGIC, 0x00, struct edu_info),
 		_IOWR(EDU_IOC_MAGIC, 0x10, __u64),
 		_IO(EDU_IOC_MAGIC, 0xff),
+		/* The last number of each range, and the first past them. */
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_END, struct edu_info),
 	};
 	struct edu_info info;
 

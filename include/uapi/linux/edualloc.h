@@ -33,6 +33,17 @@
 #define EDU_ABI_VERSION		1
 #define EDU_IOC_MAGIC		0xED
 
+/*
+ * ioctl numbers, by subsystem: each range runs from its base to the next
+ * one's.  A number of no range, or unused in its range, is -ENOTTY.
+ */
+#define EDU_IOC_NR_CORE		0x00	/* the device itself: 0x00-0x0f */
+#define EDU_IOC_NR_BUDDY	0x10	/* the buddy allocator: 0x10-0x2f */
+#define EDU_IOC_NR_SLAB		0x30	/* the slab allocator: 0x30-0x4f */
+#define EDU_IOC_NR_WALK		0x50	/* the page-table walker: 0x50-0x6f */
+#define EDU_IOC_NR_BENCH	0x70	/* benchmarks: 0x70-0x7f */
+#define EDU_IOC_NR_END		0x80	/* the first number past them */
+
 /* Orders 0..EDU_MAX_ORDER: blocks of 1..1024 pages, as MAX_ORDER-1 in 6.1. */
 #define EDU_MAX_ORDER		10
 #define EDU_NR_ORDERS		(EDU_MAX_ORDER + 1)
@@ -58,7 +69,8 @@ struct edu_info {
 	__u64 reserved[7];
 };
 
-#define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info)
+#define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, EDU_IOC_NR_CORE + 0x00, \
+				     struct edu_info)
 
 /* -------------------------------------------------------------- buddy -- */
 
@@ -177,11 +189,16 @@ struct edu_node_stats {
 	__u64 reserved[7];
 };
 
-#define EDU_IOC_PAGE_ALLOC	_IOWR(EDU_IOC_MAGIC, 0x10, struct edu_page_alloc)
-#define EDU_IOC_PAGE_FREE	_IOW(EDU_IOC_MAGIC, 0x11, struct edu_handle_arg)
-#define EDU_IOC_PAGE_BATCH	_IOWR(EDU_IOC_MAGIC, 0x12, struct edu_page_batch)
-#define EDU_IOC_PCP_DRAIN	_IOWR(EDU_IOC_MAGIC, 0x13, struct edu_drain_arg)
-#define EDU_IOC_NODE_STATS	_IOWR(EDU_IOC_MAGIC, 0x14, struct edu_node_stats)
+#define EDU_IOC_PAGE_ALLOC	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x00, \
+				      struct edu_page_alloc)
+#define EDU_IOC_PAGE_FREE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x01, \
+				     struct edu_handle_arg)
+#define EDU_IOC_PAGE_BATCH	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x02, \
+				      struct edu_page_batch)
+#define EDU_IOC_PCP_DRAIN	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x03, \
+				      struct edu_drain_arg)
+#define EDU_IOC_NODE_STATS	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x04, \
+				      struct edu_node_stats)
 
 /* --------------------------------------------------------------- slab -- */
 
@@ -273,18 +290,27 @@ struct edu_corrupt_arg {
 	__u64 reserved[1];
 };
 
-#define EDU_IOC_CACHE_CREATE	_IOWR(EDU_IOC_MAGIC, 0x30, struct edu_cache_create)
-#define EDU_IOC_CACHE_DESTROY	_IOW(EDU_IOC_MAGIC, 0x31, struct edu_handle_arg)
-#define EDU_IOC_OBJ_ALLOC	_IOWR(EDU_IOC_MAGIC, 0x32, struct edu_obj_alloc)
-#define EDU_IOC_OBJ_FREE	_IOW(EDU_IOC_MAGIC, 0x33, struct edu_handle_arg)
-#define EDU_IOC_OBJ_BATCH	_IOWR(EDU_IOC_MAGIC, 0x34, struct edu_obj_batch)
-#define EDU_IOC_OBJ_READ	_IOW(EDU_IOC_MAGIC, 0x35, struct edu_obj_rw)
-#define EDU_IOC_OBJ_WRITE	_IOW(EDU_IOC_MAGIC, 0x36, struct edu_obj_rw)
-#define EDU_IOC_OBJ_INFO	_IOWR(EDU_IOC_MAGIC, 0x37, struct edu_obj_info)
-#define EDU_IOC_OBJ_CORRUPT	_IOW(EDU_IOC_MAGIC, 0x38, struct edu_corrupt_arg)
+#define EDU_IOC_CACHE_CREATE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x00, \
+				      struct edu_cache_create)
+#define EDU_IOC_CACHE_DESTROY	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x01, \
+				     struct edu_handle_arg)
+#define EDU_IOC_OBJ_ALLOC	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x02, \
+				      struct edu_obj_alloc)
+#define EDU_IOC_OBJ_FREE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x03, \
+				     struct edu_handle_arg)
+#define EDU_IOC_OBJ_BATCH	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x04, \
+				      struct edu_obj_batch)
+#define EDU_IOC_OBJ_READ	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x05, \
+				     struct edu_obj_rw)
+#define EDU_IOC_OBJ_WRITE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x06, \
+				     struct edu_obj_rw)
+#define EDU_IOC_OBJ_INFO	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x07, \
+				      struct edu_obj_info)
+#define EDU_IOC_OBJ_CORRUPT	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x08, \
+				     struct edu_corrupt_arg)
 
 /* ------------------------------------------------- page-table walker -- */
-/* (ioctl numbers 0x50..0x6f) */
+/* (ioctl numbers from EDU_IOC_NR_WALK) */
 
 /*
  * The walker follows a virtual address down the page tables by hand, the way
@@ -570,12 +596,18 @@ struct edu_kwalk {
 	__u64 reserved[8];
 };
 
-#define EDU_IOC_WALK		_IOWR(EDU_IOC_MAGIC, 0x50, struct edu_walk)
-#define EDU_IOC_WALK_RANGE	_IOWR(EDU_IOC_MAGIC, 0x51, struct edu_walk_range)
-#define EDU_IOC_VMA_LIST	_IOWR(EDU_IOC_MAGIC, 0x52, struct edu_vma_list)
-#define EDU_IOC_LAYOUT		_IOR(EDU_IOC_MAGIC, 0x53, struct edu_layout)
-#define EDU_IOC_PFN_INFO	_IOWR(EDU_IOC_MAGIC, 0x54, struct edu_pfn_info)
-#define EDU_IOC_KWALK		_IOWR(EDU_IOC_MAGIC, 0x55, struct edu_kwalk)
+#define EDU_IOC_WALK		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x00, \
+				      struct edu_walk)
+#define EDU_IOC_WALK_RANGE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x01, \
+				      struct edu_walk_range)
+#define EDU_IOC_VMA_LIST	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x02, \
+				      struct edu_vma_list)
+#define EDU_IOC_LAYOUT		_IOR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x03, \
+				     struct edu_layout)
+#define EDU_IOC_PFN_INFO	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x04, \
+				      struct edu_pfn_info)
+#define EDU_IOC_KWALK		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x05, \
+				      struct edu_kwalk)
 
 /* ------------------------------------------------------------- bench -- */
 
@@ -623,6 +655,7 @@ struct edu_bench {
 	__u64 reserved[5];
 };
 
-#define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, 0x70, struct edu_bench)
+#define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH + 0x00, \
+				      struct edu_bench)
 
 #endif /* _UAPI_LINUX_EDUALLOC_H */
