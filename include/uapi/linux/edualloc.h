@@ -22,6 +22,10 @@
  * that had CAP_SYS_ADMIN when they opened the device (EDU_CAP_PFN in
  * edu_info.caps), exactly as /proc/PID/pagemap hides PFNs; otherwise they
  * read as zero.
+ *
+ * Arrays travel as a user pointer and a count (EDU_IOC_VMA_LIST: @vmas,
+ * @max).  Their elements, and the structures embedded in others, end in
+ * reserved words too; in one the module only writes, it writes them as zero.
  */
 #ifndef _UAPI_LINUX_EDUALLOC_H
 #define _UAPI_LINUX_EDUALLOC_H
@@ -372,6 +376,7 @@ struct edu_walk_level {
 	__u64 flags;		/* EDU_PTE_* decoded from @entry */
 	__u64 table_pfn;	/* frame of the table read (EDU_CAP_PFN) */
 	__u64 next_pfn;		/* frame it points to: table or page */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* edu_walk_page.result: where the walk ended, and why */
@@ -413,6 +418,7 @@ struct edu_walk_page {
 	__u64 mapcount;		/* page tables mapping the frame, if known */
 	__u64 swap_type;	/* EDU_WALK_SWAPPED: swap area (EDU_CAP_PFN) */
 	__u64 swap_offset;	/* and slot in it (EDU_CAP_PFN) */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* Translate one address, showing every level. */
@@ -526,6 +532,7 @@ struct edu_vma_list {
 struct edu_region {
 	__u64 start;		/* first address; both 0: hidden/absent */
 	__u64 end;		/* first address after it */
+	__u64 reserved[2];	/* out: zero */
 };
 
 struct edu_layout {
