@@ -22,6 +22,7 @@
  * its range, which answers -ENOTTY to a number it does not know.
  */
 #include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -36,9 +37,9 @@
 #include "edualloc.h"
 
 /*
- * ABI v1 is these sizes: every uapi structure is a run of __u64 words, the
- * same for 32- and 64-bit callers.  A change to any of them must be
- * deliberate, so it fails the build until this table says so.
+ * ABI version 2 is these sizes: every uapi structure is a run of __u64
+ * words, the same for 32- and 64-bit callers.  A change to any of them must
+ * be deliberate, so it fails the build until this table says so.
  */
 static_assert(sizeof(struct edu_info) == 128);
 static_assert(sizeof(struct edu_page_alloc) == 96);
@@ -302,22 +303,108 @@ static int edu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
+/*
+ * A set of CPUs from user space (edu_bench.cpu_mask): @bits bits of __u64
+ * words at @uptr.  Every member must be an online CPU, else -EINVAL; bits
+ * of the last word past @bits are not members.  The set may be empty.
+ */
+int edu_uapi_cpumask(u64 uptr, u64 bits, struct cpumask *mask)
 {
-	struct edu_info info = {
-		.abi_version = EDU_ABI_VERSION,
-		.nr_nodes = num_online_nodes(),
-		.nr_cpus = num_online_cpus(),
-		.page_size = PAGE_SIZE,
-		.nr_orders = EDU_NR_ORDERS,
-		.caps = ef->privileged ? EDU_CAP_PFN : 0,
-		.pgtable_levels = pgtable_l5_enabled() ? 5 : 4,
-	};
+	u64 __user *uwords = u64_to_user_ptr(uptr);
+	u64 i, words, w, n;
+	unsigned int cpu;
 
-	edu_buddy_info(&info.pool_nodes, &info.pool_pages);
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	if (!bits || bits > EDU_MASK_MAX_BITS)
+		return -EINVAL;
+	words = EDU_MASK_WORDS(bits);
+	if (!access_ok(uwords, words * sizeof(*uwords)))
+		return -EFAULT;
+	cpumask_clear(mask);
+	for (i = 0; i < words; i++) {
+		if (get_user(w, uwords + i))
+			return -EFAULT;
+		if (i == words - 1 && bits % 64)
+			w &= BIT_ULL(bits % 64) - 1;
+		for (; w; w &= w - 1) {
+			n = i * 64 + __ffs64(w);
+			if (n >= nr_cpu_ids)
+				return -EINVAL;
+			cpu = array_index_nospec(n, nr_cpu_ids);
+			if (!cpu_online(cpu))
+				return -EINVAL;
+			cpumask_set_cpu(cpu, mask);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A set of nodes out to user space: @bits (at least nr_node_ids) bits of
+ * __u64 words at @uptr, all written, those past the nodes as zero.
+ */
+static int edu_nodemask_to_user(u64 uptr, u64 bits, const nodemask_t *nodes)
+{
+	u64 __user *uwords = u64_to_user_ptr(uptr);
+	u64 words = EDU_MASK_WORDS(bits);
+	u64 used = EDU_MASK_WORDS(nr_node_ids);
+	unsigned int nid, b;
+	u64 i, w;
+
+	if (!access_ok(uwords, words * sizeof(*uwords)))
+		return -EFAULT;
+	for (i = 0; i < used; i++) {
+		w = 0;
+		for (b = 0; b < 64; b++) {
+			nid = i * 64 + b;
+			if (nid < nr_node_ids && node_isset(nid, *nodes))
+				w |= BIT_ULL(b);
+		}
+		if (put_user(w, uwords + i))
+			return -EFAULT;
+	}
+	if (clear_user(uwords + used, (words - used) * sizeof(*uwords)))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * EDU_IOC_INFO: the facts, and the set of nodes with a pool if the caller
+ * gave room for it.  A set too small for every node number is -E2BIG, the
+ * facts (and so node_ids, the size needed) copied out all the same.
+ */
+static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
+{
+	nodemask_t pool_nodes;
+	struct edu_info info;
+	long ret = 0;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	if (!EDU_RESERVED_OK(&info))
+		return -EINVAL;
+	if (info.pool_node_bits > EDU_MASK_MAX_BITS ||
+	    (info.pool_node_mask && !info.pool_node_bits))
+		return -EINVAL;
+
+	info.abi_version = EDU_ABI_VERSION;
+	info.nr_nodes = num_online_nodes();
+	info.nr_cpus = num_online_cpus();
+	info.page_size = PAGE_SIZE;
+	info.nr_orders = EDU_NR_ORDERS;
+	info.caps = ef->privileged ? EDU_CAP_PFN : 0;
+	info.pgtable_levels = pgtable_l5_enabled() ? 5 : 4;
+	info.node_ids = nr_node_ids;
+	info.cpu_ids = nr_cpu_ids;
+	edu_buddy_info(&pool_nodes, &info.pool_pages);
+
+	if (info.pool_node_bits && info.pool_node_bits < nr_node_ids)
+		ret = -E2BIG;
+	else if (info.pool_node_bits)
+		ret = edu_nodemask_to_user(info.pool_node_mask,
+					   info.pool_node_bits, &pool_nodes);
+	if (ret == -EFAULT || copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return ret;
 }
 
 static long edu_core_ioctl(struct edu_file *ef, unsigned int cmd,

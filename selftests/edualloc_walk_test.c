@@ -943,7 +943,7 @@ TEST_F(walk, unprivileged_opener)
 		struct edu_layout lay;
 		struct edu_pfn_info pi;
 		struct edu_kwalk k;
-		struct edu_info info;
+		struct edu_info info = { 0 };
 		struct edu_walk w;
 		char *p = map_anon(4 * ps, true);
 		unsigned int i;
@@ -1990,7 +1990,7 @@ TEST_F_TIMEOUT(walk, swap_slots_hidden, 120)
 	struct edu_walk_page wp[16], wu[16];
 	struct edu_walk_range rp, ru;
 	struct edu_walk op, ou;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	__u64 pm[16], pm2[16], pte, ep[EDU_NR_LEVELS], eu[EDU_NR_LEVELS];
 	const size_t size = 1 << 16;
 	size_t i, k = n, swapped = 0;
@@ -2116,7 +2116,7 @@ TEST_F(walk, layout_hidden)
 	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
 				  0xff00000000000000ULL : 0xffff800000000000ULL;
 	struct edu_layout lp, lu, want;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned int i;
 	int ufd = open_without_sys_admin();
 

@@ -26,6 +26,11 @@
  * Arrays travel as a user pointer and a count (EDU_IOC_VMA_LIST: @vmas,
  * @max).  Their elements, and the structures embedded in others, end in
  * reserved words too; in one the module only writes, it writes them as zero.
+ * Sets of nodes or CPUs are bitmaps of __u64 words at a user pointer with
+ * their length in bits, as get_mempolicy()'s nmask and maxnode: member n is
+ * bit n % 64 of word n / 64, so a set is not capped at 64 members.  Bits of
+ * the last word past the length are not part of the set: ignored on input,
+ * zero on output.
  */
 #ifndef _UAPI_LINUX_EDUALLOC_H
 #define _UAPI_LINUX_EDUALLOC_H
@@ -34,7 +39,12 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define EDU_ABI_VERSION		1
+/*
+ * 2: node and CPU sets became bitmaps at user pointers (edu_info,
+ * edu_bench) and EDU_IOC_INFO _IOWR; edu_walk_level, edu_walk_page and
+ * edu_region gained reserved words.
+ */
+#define EDU_ABI_VERSION		2
 #define EDU_IOC_MAGIC		0xED
 
 /*
@@ -48,6 +58,10 @@
 #define EDU_IOC_NR_BENCH	0x70	/* benchmarks: 0x70-0x7f */
 #define EDU_IOC_NR_END		0x80	/* the first number past them */
 
+/* Node and CPU sets: the words a set of @bits bits takes, the largest set */
+#define EDU_MASK_WORDS(bits)	(((bits) + 63) / 64)
+#define EDU_MASK_MAX_BITS	65536
+
 /* Orders 0..EDU_MAX_ORDER: blocks of 1..1024 pages, as MAX_ORDER-1 in 6.1. */
 #define EDU_MAX_ORDER		10
 #define EDU_NR_ORDERS		(EDU_MAX_ORDER + 1)
@@ -60,21 +74,41 @@
 /* edu_info.caps */
 #define EDU_CAP_PFN		_BITULL(0)	/* opener may see PFNs/addresses */
 
+/*
+ * The module's facts, and the set of nodes with a buddy pool.  The inputs
+ * are @pool_node_mask and @pool_node_bits (the other fields, reserved words
+ * aside, are ignored: one structure may be passed again).  Both 0: no set
+ * is written, and @node_ids says how many bits one needs.  Otherwise
+ * @pool_node_bits must be 1..EDU_MASK_MAX_BITS (else -EINVAL) and at least
+ * @node_ids: a smaller set is -E2BIG, with the rest of the structure filled
+ * in all the same, so that @node_ids tells the size to retry with.  The
+ * whole set is written, bits past the nodes as zero; if the module cannot
+ * write all of it, -EFAULT.
+ */
 struct edu_info {
-	__u64 abi_version;	/* EDU_ABI_VERSION */
-	__u64 nr_nodes;		/* online NUMA nodes */
-	__u64 nr_cpus;		/* online CPUs */
-	__u64 page_size;	/* bytes */
-	__u64 nr_orders;	/* EDU_NR_ORDERS */
-	__u64 caps;		/* EDU_CAP_* of this open file */
-	__u64 pool_nodes;	/* bit n set: node n has a buddy pool */
-	__u64 pool_pages;	/* pages in all pools */
-	__u64 pgtable_levels;	/* 4 or 5: paging mode of the running kernel */
-	__u64 reserved[7];
+	__u64 abi_version;	/* out: EDU_ABI_VERSION */
+	__u64 nr_nodes;		/* out: online NUMA nodes */
+	__u64 nr_cpus;		/* out: online CPUs */
+	__u64 page_size;	/* out: bytes */
+	__u64 nr_orders;	/* out: EDU_NR_ORDERS */
+	__u64 caps;		/* out: EDU_CAP_* of this open file */
+	__u64 pool_node_mask;	/* in: user pointer to a node set, or 0;
+				 * out there: member n: node n has a pool
+				 */
+	__u64 pool_node_bits;	/* in: bits of that set, 0 with no pointer */
+	__u64 pool_pages;	/* out: pages in all pools */
+	__u64 pgtable_levels;	/* out: 4 or 5: the kernel's paging mode */
+	__u64 node_ids;		/* out: node numbers are below this: the bits
+				 * a node set needs (the kernel's nr_node_ids)
+				 */
+	__u64 cpu_ids;		/* out: CPU numbers are below this: the bits a
+				 * CPU set may use (the kernel's nr_cpu_ids)
+				 */
+	__u64 reserved[4];
 };
 
-#define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, EDU_IOC_NR_CORE + 0x00, \
-				     struct edu_info)
+#define EDU_IOC_INFO		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_CORE + 0x00, \
+				      struct edu_info)
 
 /* -------------------------------------------------------------- buddy -- */
 
@@ -619,7 +653,7 @@ struct edu_kwalk {
 /* ------------------------------------------------------------- bench -- */
 
 /*
- * In-kernel benchmarks: one kthread per CPU of @cpus, bound to it, all
+ * In-kernel benchmarks: one kthread per CPU of @cpu_mask, bound to it, all
  * released together; each runs @iterations operations per repetition.  The
  * same workload runs on edualloc or on the kernel's own allocator
  * (@impl), so the two can be compared side by side in one VM run.
@@ -648,7 +682,13 @@ struct edu_kwalk {
 struct edu_bench {
 	__u64 workload;		/* in: EDU_BENCH_* */
 	__u64 impl;		/* in: EDU_BENCH_EDUALLOC or _KERNEL */
-	__u64 cpus;		/* in: mask of online CPUs (bit n: CPU n) */
+	__u64 cpu_mask;		/* in: user pointer to a CPU set: member n
+				 * is CPU n, which must be online (-EINVAL)
+				 */
+	__u64 cpu_bits;		/* in: bits of that set, 1..EDU_MASK_MAX_BITS;
+				 * fewer than edu_info.cpu_ids is fine, a
+				 * member at or past it is -EINVAL
+				 */
 	__u64 iterations;	/* in: ops per CPU per repetition */
 	__u64 repeats;		/* in: 1..EDU_BENCH_MAX_REPEATS */
 	__u64 size;		/* in: order (page workloads) or bytes */
@@ -659,7 +699,7 @@ struct edu_bench {
 	__u64 ps_per_op_max;
 	__u64 ops_per_sec;	/* out: aggregate, median repetition */
 	__u64 cycles_per_op;	/* out: TSC cycles per op, median */
-	__u64 reserved[5];
+	__u64 reserved[4];
 };
 
 #define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH + 0x00, \
