@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Words for what the page-table walker reports: table levels, PTE flags,
- * kinds of frames, classes of VMAs and regions of the kernel's address
- * space.  Shared by the module's debugfs views and the edu tool
- * (tools/edu.c), so that both say the same thing.  Names only, not ABI:
- * the values are in the uapi header.
+ * the results of walks, kinds of frames, classes of VMAs and regions of the
+ * kernel's address space.  Shared by the module's debugfs views and the edu
+ * tool (tools/edu.c), so that both say the same thing.  Names only, not
+ * ABI: the values are in the uapi header.
  */
 #ifndef _EDUALLOC_NAMES_H
 #define _EDUALLOC_NAMES_H
@@ -42,8 +42,24 @@ static const struct edu_flag_name {
 	{ EDU_PTE_DEVMAP, "devmap" },
 };
 
+#define EDU_NR_WALK_RESULTS	(EDU_WALK_BAD + 1)
 #define EDU_NR_PAGE_KINDS	(EDU_PAGE_OTHER + 1)
 #define EDU_NR_VMA_CLASSES	(EDU_VMA_CLASS_SPECIAL + 1)
+
+/* edu_walk_page.result, in one column-sized word (0 is none) */
+static const char *const edu_walk_result_short_names[EDU_NR_WALK_RESULTS] = {
+	[EDU_WALK_NO_VMA] = "no-vma",
+	[EDU_WALK_NOT_PRESENT] = "not-present",
+	[EDU_WALK_PTE] = "pte",
+	[EDU_WALK_PMD_LEAF] = "pmd-leaf",
+	[EDU_WALK_PUD_LEAF] = "pud-leaf",
+	[EDU_WALK_PROT_NONE] = "prot-none",
+	[EDU_WALK_NUMA_HINT] = "numa-hint",
+	[EDU_WALK_SWAPPED] = "swapped",
+	[EDU_WALK_MIGRATING] = "migrating",
+	[EDU_WALK_OTHER] = "other",
+	[EDU_WALK_BAD] = "bad",
+};
 
 /* edu_walk_page.kind, in words and in one column-sized word */
 static const char *const edu_page_kind_names[EDU_NR_PAGE_KINDS] = {
@@ -102,6 +118,13 @@ static const char *const edu_region_names[EDU_NR_REGIONS] = {
 };
 
 /* The name of a value from the module, "?" for one this header predates. */
+static inline const char *edu_walk_result_short(__u64 result)
+{
+	return result < EDU_NR_WALK_RESULTS &&
+	       edu_walk_result_short_names[result] ?
+	       edu_walk_result_short_names[result] : "?";
+}
+
 static inline const char *edu_page_kind_name(__u64 kind)
 {
 	return kind < EDU_NR_PAGE_KINDS ? edu_page_kind_names[kind] : "?";

@@ -438,7 +438,7 @@ static int edu_bench_once(struct edu_bench *p, const struct cpumask *cpus,
 
 static int edu_bench_check(struct edu_bench *p, struct cpumask *cpus)
 {
-	unsigned int cpu;
+	int ret;
 
 	if (!EDU_RESERVED_OK(p) || p->nr_cpus || p->ps_per_op_min ||
 	    p->ps_per_op_median || p->ps_per_op_max || p->ops_per_sec ||
@@ -478,14 +478,9 @@ static int edu_bench_check(struct edu_bench *p, struct cpumask *cpus)
 	}
 
 	/* Every selected CPU must exist and be online. */
-	cpumask_clear(cpus);
-	for (cpu = 0; cpu < 64; cpu++) {
-		if (!(p->cpus & BIT_ULL(cpu)))
-			continue;
-		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
-			return -EINVAL;
-		cpumask_set_cpu(cpu, cpus);
-	}
+	ret = edu_uapi_cpumask(p->cpu_mask, p->cpu_bits, cpus);
+	if (ret)
+		return ret;
 	if (cpumask_empty(cpus))
 		return -EINVAL;
 	if (p->workload == EDU_BENCH_CROSS_CPU && cpumask_weight(cpus) % 2)

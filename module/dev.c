@@ -17,10 +17,12 @@
  * unprivileged user cannot pin unbounded kernel memory.  The pool pages
  * themselves are bounded by the pools.
  *
- * ioctl numbers are split by subsystem: 0x00-0x0f core, 0x10-0x2f buddy,
- * 0x30-0x4f slab, 0x50-0x6f page-table walker, 0x70-0x7f benchmarks.
+ * ioctl numbers are split by subsystem into the ranges the uapi header
+ * names (EDU_IOC_NR_*): edu_ioctl() hands a number to the <sub>_dev.c of
+ * its range, which answers -ENOTTY to a number it does not know.
  */
 #include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -35,9 +37,9 @@
 #include "edualloc.h"
 
 /*
- * ABI v1 is these sizes: every uapi structure is a run of __u64 words, the
- * same for 32- and 64-bit callers.  A change to any of them must be
- * deliberate, so it fails the build until this table says so.
+ * ABI version 2 is these sizes: every uapi structure is a run of __u64
+ * words, the same for 32- and 64-bit callers.  A change to any of them must
+ * be deliberate, so it fails the build until this table says so.
  */
 static_assert(sizeof(struct edu_info) == 128);
 static_assert(sizeof(struct edu_page_alloc) == 96);
@@ -52,16 +54,16 @@ static_assert(sizeof(struct edu_obj_batch) == 80);
 static_assert(sizeof(struct edu_obj_rw) == 64);
 static_assert(sizeof(struct edu_obj_info) == 96);
 static_assert(sizeof(struct edu_corrupt_arg) == 32);
-static_assert(sizeof(struct edu_walk_level) == 48);
-static_assert(sizeof(struct edu_walk_page) == 80);
-static_assert(sizeof(struct edu_walk) == 448);
+static_assert(sizeof(struct edu_walk_level) == 64);
+static_assert(sizeof(struct edu_walk_page) == 96);
+static_assert(sizeof(struct edu_walk) == 544);
 static_assert(sizeof(struct edu_walk_range) == 128);
 static_assert(sizeof(struct edu_vma) == 384);
 static_assert(sizeof(struct edu_vma_list) == 96);
-static_assert(sizeof(struct edu_region) == 16);
-static_assert(sizeof(struct edu_layout) == 464);
+static_assert(sizeof(struct edu_region) == 32);
+static_assert(sizeof(struct edu_layout) == 848);
 static_assert(sizeof(struct edu_pfn_info) == 160);
-static_assert(sizeof(struct edu_kwalk) == 448);
+static_assert(sizeof(struct edu_kwalk) == 544);
 static_assert(sizeof(struct edu_bench) == 144);
 
 static unsigned int max_handles = 1U << 20;
@@ -301,42 +303,151 @@ static int edu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
+/*
+ * A set of CPUs from user space (edu_bench.cpu_mask): @bits bits of __u64
+ * words at @uptr.  Every member must be an online CPU, else -EINVAL; bits
+ * of the last word past @bits are not members.  The set may be empty.
+ */
+int edu_uapi_cpumask(u64 uptr, u64 bits, struct cpumask *mask)
 {
-	struct edu_info info = {
-		.abi_version = EDU_ABI_VERSION,
-		.nr_nodes = num_online_nodes(),
-		.nr_cpus = num_online_cpus(),
-		.page_size = PAGE_SIZE,
-		.nr_orders = EDU_NR_ORDERS,
-		.caps = ef->privileged ? EDU_CAP_PFN : 0,
-		.pgtable_levels = pgtable_l5_enabled() ? 5 : 4,
-	};
+	u64 __user *uwords = u64_to_user_ptr(uptr);
+	u64 i, words, w, n;
+	unsigned int cpu;
 
-	edu_buddy_info(&info.pool_nodes, &info.pool_pages);
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	if (!bits || bits > EDU_MASK_MAX_BITS)
+		return -EINVAL;
+	words = EDU_MASK_WORDS(bits);
+	if (!access_ok(uwords, words * sizeof(*uwords)))
+		return -EFAULT;
+	cpumask_clear(mask);
+	for (i = 0; i < words; i++) {
+		if (get_user(w, uwords + i))
+			return -EFAULT;
+		if (i == words - 1 && bits % 64)
+			w &= BIT_ULL(bits % 64) - 1;
+		for (; w; w &= w - 1) {
+			n = i * 64 + __ffs64(w);
+			if (n >= nr_cpu_ids)
+				return -EINVAL;
+			cpu = array_index_nospec(n, nr_cpu_ids);
+			if (!cpu_online(cpu))
+				return -EINVAL;
+			cpumask_set_cpu(cpu, mask);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A set of nodes out to user space: @bits (at least nr_node_ids) bits of
+ * __u64 words at @uptr, all written, those past the nodes as zero.
+ */
+static int edu_nodemask_to_user(u64 uptr, u64 bits, const nodemask_t *nodes)
+{
+	u64 __user *uwords = u64_to_user_ptr(uptr);
+	u64 words = EDU_MASK_WORDS(bits);
+	u64 used = EDU_MASK_WORDS(nr_node_ids);
+	unsigned int nid, b;
+	u64 i, w;
+
+	if (!access_ok(uwords, words * sizeof(*uwords)))
+		return -EFAULT;
+	for (i = 0; i < used; i++) {
+		w = 0;
+		for (b = 0; b < 64; b++) {
+			nid = i * 64 + b;
+			if (nid < nr_node_ids && node_isset(nid, *nodes))
+				w |= BIT_ULL(b);
+		}
+		if (put_user(w, uwords + i))
+			return -EFAULT;
+	}
+	if (clear_user(uwords + used, (words - used) * sizeof(*uwords)))
 		return -EFAULT;
 	return 0;
 }
+
+/*
+ * EDU_IOC_INFO: the facts, and the set of nodes with a pool if the caller
+ * gave room for it.  A set too small for every node number is -E2BIG, the
+ * facts (and so node_ids, the size needed) copied out all the same.
+ */
+static long edu_ioctl_info(struct edu_file *ef, void __user *uarg)
+{
+	nodemask_t pool_nodes;
+	struct edu_info info;
+	long ret = 0;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	if (!EDU_RESERVED_OK(&info))
+		return -EINVAL;
+	if (info.pool_node_bits > EDU_MASK_MAX_BITS ||
+	    (info.pool_node_mask && !info.pool_node_bits))
+		return -EINVAL;
+
+	info.abi_version = EDU_ABI_VERSION;
+	info.nr_nodes = num_online_nodes();
+	info.nr_cpus = num_online_cpus();
+	info.page_size = PAGE_SIZE;
+	info.nr_orders = EDU_NR_ORDERS;
+	info.caps = ef->privileged ? EDU_CAP_PFN : 0;
+	info.pgtable_levels = pgtable_l5_enabled() ? 5 : 4;
+	info.node_ids = nr_node_ids;
+	info.cpu_ids = nr_cpu_ids;
+	edu_buddy_info(&pool_nodes, &info.pool_pages);
+
+	if (info.pool_node_bits && info.pool_node_bits < nr_node_ids)
+		ret = -E2BIG;
+	else if (info.pool_node_bits)
+		ret = edu_nodemask_to_user(info.pool_node_mask,
+					   info.pool_node_bits, &pool_nodes);
+	if (ret == -EFAULT || copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return ret;
+}
+
+static long edu_core_ioctl(struct edu_file *ef, unsigned int cmd,
+			   void __user *uarg)
+{
+	if (cmd == EDU_IOC_INFO)
+		return edu_ioctl_info(ef, uarg);
+	return -ENOTTY;
+}
+
+/* The ranges of ioctl numbers, in order: each ends where the next begins. */
+static const struct edu_ioc_range {
+	unsigned int first;
+	long (*ioctl)(struct edu_file *ef, unsigned int cmd, void __user *arg);
+} edu_ioc_ranges[] = {
+	{ EDU_IOC_NR_CORE,	edu_core_ioctl },
+	{ EDU_IOC_NR_BUDDY,	edu_buddy_ioctl },
+	{ EDU_IOC_NR_SLAB,	edu_slab_ioctl },
+	{ EDU_IOC_NR_WALK,	edu_walk_ioctl },
+	{ EDU_IOC_NR_BENCH,	edu_bench_ioctl },
+	{ EDU_IOC_NR_END,	NULL },
+};
+
+/* Each command lies in the range of the subsystem that serves it. */
+static_assert(_IOC_NR(EDU_IOC_INFO) < EDU_IOC_NR_BUDDY);
+static_assert(_IOC_NR(EDU_IOC_NODE_STATS) < EDU_IOC_NR_SLAB);
+static_assert(_IOC_NR(EDU_IOC_OBJ_CORRUPT) < EDU_IOC_NR_WALK);
+static_assert(_IOC_NR(EDU_IOC_KWALK) < EDU_IOC_NR_BENCH);
+static_assert(_IOC_NR(EDU_IOC_BENCH) < EDU_IOC_NR_END);
 
 static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct edu_file *ef = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	unsigned int nr = _IOC_NR(cmd);
+	unsigned int i;
 
 	if (_IOC_TYPE(cmd) != EDU_IOC_MAGIC)
 		return -ENOTTY;
-	if (cmd == EDU_IOC_INFO)
-		return edu_ioctl_info(ef, uarg);
-	if (nr >= 0x10 && nr < 0x30)
-		return edu_buddy_ioctl(ef, cmd, uarg);
-	if (nr >= 0x30 && nr < 0x50)
-		return edu_slab_ioctl(ef, cmd, uarg);
-	if (nr >= 0x50 && nr < 0x70)
-		return edu_walk_ioctl(ef, cmd, uarg);
-	if (nr >= 0x70 && nr < 0x80)
-		return edu_bench_ioctl(ef, cmd, uarg);
+	for (i = 0; i + 1 < ARRAY_SIZE(edu_ioc_ranges); i++)
+		if (nr >= edu_ioc_ranges[i].first &&
+		    nr < edu_ioc_ranges[i + 1].first)
+			return edu_ioc_ranges[i].ioctl(ef, cmd, uarg);
 	return -ENOTTY;
 }
 

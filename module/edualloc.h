@@ -98,8 +98,10 @@
 #include <linux/xarray.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
+#include <linux/nodemask.h>
 #include <uapi/linux/edualloc.h>
 
+struct cpumask;
 struct dentry;
 struct miscdevice;
 struct mutex;
@@ -171,6 +173,7 @@ void edu_obj_put(struct edu_obj *obj);
 u64 edu_handle_mmap_offset(u64 handle);
 u64 edu_mmap_offset_handle(unsigned long pgoff);
 int edu_uapi_node(u64 node, int *nid);
+int edu_uapi_cpumask(u64 uptr, u64 bits, struct cpumask *mask);
 
 static inline void edu_obj_init(struct edu_obj *obj, enum edu_obj_type type,
 				void (*release)(struct edu_obj *obj))
@@ -206,7 +209,7 @@ int edu_buddy_init(void);
 void edu_buddy_exit(void);
 long edu_buddy_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
 int edu_buddy_mmap(struct edu_file *ef, struct vm_area_struct *vma);
-void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages);
+void edu_buddy_info(nodemask_t *pool_nodes, u64 *pool_pages);
 
 /* What edualloc knows of a frame of its own pools (buddy.c). */
 enum edu_pfn_state {

@@ -68,7 +68,8 @@ char *edu_ctl_word(char **cmd)
 
 static int info_show(struct seq_file *m, void *unused)
 {
-	u64 pool_nodes, pool_pages;
+	nodemask_t pool_nodes;
+	u64 pool_pages;
 	int nid;
 
 	edu_buddy_info(&pool_nodes, &pool_pages);
@@ -91,7 +92,7 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "faults_injected: %lu\n", edu_faults_injected());
 	seq_puts(m, "pool_nodes:    ");
 	for_each_online_node(nid)
-		if (pool_nodes & BIT_ULL(nid))
+		if (node_isset(nid, pool_nodes))
 			seq_printf(m, " %d", nid);
 	seq_puts(m, "\n");
 	return 0;

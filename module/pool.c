@@ -213,16 +213,16 @@ void edu_pools_destroy(void)
 	}
 }
 
-void edu_buddy_info(u64 *pool_nodes, u64 *pool_pages)
+void edu_buddy_info(nodemask_t *pool_nodes, u64 *pool_pages)
 {
 	int nid;
 
-	*pool_nodes = 0;
+	nodes_clear(*pool_nodes);
 	*pool_pages = 0;
-	for (nid = 0; nid < MAX_NUMNODES && nid < 64; nid++) {
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!edu_nodes[nid])
 			continue;
-		*pool_nodes |= BIT_ULL(nid);
+		node_set(nid, *pool_nodes);
 		*pool_pages += edu_nodes[nid]->pool_pages;
 	}
 }

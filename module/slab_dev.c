@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The slab allocator as programs see it: the ioctls 0x30-0x4f.  Each
+ * The slab allocator as programs see it: the ioctls of EDU_IOC_NR_SLAB.  Each
  * handler copies its argument in, validates it, calls the allocator (slab.c,
  * kmalloc.c, slab_debug.c) and copies the answer out.  The debugfs views
  * and the control file are in slab_debugfs.c.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The page-table walker as programs see it: the ioctls 0x50-0x55.  Each
+ * The page-table walker as programs see it: the ioctls of EDU_IOC_NR_WALK.  Each
  * handler copies its argument in, validates it, calls the walker (pgwalk.c,
  * addrspace.c) and copies the answer out.  Long answers go out a chunk at
  * a time: the walker fills a kernel buffer under the target's mmap lock,

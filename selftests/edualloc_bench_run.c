@@ -6,15 +6,17 @@
  * issues many short calls, each of which wants every CPU it names online
  * when it starts; this issues exactly one, of the length asked for.
  *
- *   edualloc_bench_run WORKLOAD CPUMASK ITERATIONS REPEATS [SIZE [BATCH]]
+ *   edualloc_bench_run WORKLOAD CPULIST ITERATIONS REPEATS [SIZE [BATCH]]
  *
  * WORKLOAD is a name (page_repeat, page_bulk, slab_repeat, slab_bulk,
- * slab_random, kmalloc_repeat, cross_cpu), always on edualloc.  Prints
+ * slab_random, kmalloc_repeat, cross_cpu), always on edualloc; CPULIST
+ * names its CPUs as taskset -c does, e.g. 0-3,6.  Prints
  * the figures and the wall time in one line; exit status 0, or 1 with the
  * errno when the call fails, 2 on bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +38,62 @@ static const char *const names[EDU_BENCH_NR] = {
 
 static int print_usage(void)
 {
-	fputs("usage: edualloc_bench_run WORKLOAD CPUMASK ITERATIONS REPEATS [SIZE [BATCH]]\n",
+	fputs("usage: edualloc_bench_run WORKLOAD CPULIST ITERATIONS REPEATS [SIZE [BATCH]]\n",
 	      stderr);
 	return 2;
 }
 
+/*
+ * A CPU list ("0-3,6") into a set for edu_bench.cpu_mask, of @bits bits:
+ * as many as its highest CPU needs.  NULL on a bad list.
+ */
+static __u64 *parse_cpus(const char *list, __u64 *bits)
+{
+	unsigned long a, b, c, top = 0;
+	const char *p = list;
+	__u64 *set = NULL, *more;
+	char *end;
+
+	for (;;) {
+		a = strtoul(p, &end, 10);
+		if (end == p)
+			goto bad;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtoul(p, &end, 10);
+			if (end == p || b < a)
+				goto bad;
+		}
+		if (b >= EDU_MASK_MAX_BITS)
+			goto bad;
+		if (b + 1 > top) {
+			more = realloc(set, EDU_MASK_WORDS(b + 1) * 8);
+			if (!more)
+				goto bad;
+			memset(more + EDU_MASK_WORDS(top), 0,
+			       (EDU_MASK_WORDS(b + 1) - EDU_MASK_WORDS(top)) * 8);
+			set = more;
+			top = b + 1;
+		}
+		for (c = a; c <= b; c++)
+			set[c / 64] |= 1ULL << (c % 64);
+		if (!*end)
+			break;
+		if (*end != ',')
+			goto bad;
+		p = end + 1;
+	}
+	*bits = top;
+	return set;
+bad:
+	free(set);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	__u64 *cpus, bits;
 	struct edu_bench b = { .impl = EDU_BENCH_EDUALLOC };
 	struct timespec t0, t1;
 	double secs;
@@ -55,7 +106,11 @@ int main(int argc, char **argv)
 			b.workload = i;
 	if (!b.workload)
 		return print_usage();
-	b.cpus = strtoull(argv[2], NULL, 0);
+	cpus = parse_cpus(argv[2], &bits);
+	if (!cpus)
+		return print_usage();
+	b.cpu_mask = (uintptr_t)cpus;
+	b.cpu_bits = bits;
 	b.iterations = strtoull(argv[3], NULL, 0);
 	b.repeats = strtoull(argv[4], NULL, 0);
 	b.size = argc > 5 ? strtoull(argv[5], NULL, 0) : 0;

@@ -57,7 +57,7 @@
 
 #define DEV_PATH	"/dev/edualloc"
 #define NODE_DIR	"/sys/devices/system/node"
-#define MAX_NODES	64		/* edu_info.pool_nodes is a u64 mask */
+#define MAX_NODES	64		/* node numbers this test handles */
 #define NR_ORDERS	EDU_NR_ORDERS
 #define OPS_CHUNK	4096		/* ops per batch ioctl in the helpers */
 
@@ -774,6 +774,7 @@ FIXTURE(buddy)
 	struct edu_info info;
 	int nr_pool;			/* nodes with a pool */
 	int pool[MAX_NODES];		/* their ids */
+	bool has_pool[MAX_NODES];	/* by node id */
 	int nr_node_ids;		/* highest possible node + 1 */
 	struct edu_node_stats init[MAX_NODES];
 	struct binfo bi0;
@@ -785,7 +786,8 @@ FIXTURE(buddy)
 FIXTURE_SETUP(buddy)
 {
 	bool possible[MAX_NODES];
-	int i, node;
+	int pool[MAX_NODES];
+	int i, node, nr_pool;
 
 	self->fd = -1;
 	self->wmark_node = -1;
@@ -799,11 +801,13 @@ FIXTURE_SETUP(buddy)
 		SKIP(return, DEV_PATH " not present (edualloc not loaded)");
 	}
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", DEV_PATH, strerror(errno));
-	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_INFO, &self->info));
+	nr_pool = edu_pool_nodes(self->fd, &self->info, pool, MAX_NODES);
+	ASSERT_LT(0, nr_pool) TH_LOG("EDU_IOC_INFO: %s", strerror(errno));
+	for (i = 0; i < nr_pool; i++)
+		self->has_pool[pool[i]] = true;
 	ASSERT_EQ((__u64)EDU_ABI_VERSION, self->info.abi_version);
 	ASSERT_EQ((__u64)NR_ORDERS, self->info.nr_orders);
 	ASSERT_EQ((__u64)page_size, self->info.page_size);
-	ASSERT_NE(0U, self->info.pool_nodes);
 
 	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
@@ -826,7 +830,7 @@ FIXTURE_SETUP(buddy)
 		unsigned long sum = 0;
 		unsigned int o;
 
-		if (!(self->info.pool_nodes & (1ULL << node)))
+		if (!self->has_pool[node])
 			continue;
 		self->pool[self->nr_pool++] = node;
 		ASSERT_EQ(0, node_stats(self->fd, node, s));
@@ -842,8 +846,7 @@ FIXTURE_SETUP(buddy)
 	}
 	ASSERT_EQ(0, read_buddyinfo(&self->bi0));
 	for (node = 0; node < MAX_NODES; node++) {
-		ASSERT_EQ(!!(self->info.pool_nodes & (1ULL << node)),
-			  self->bi0.present[node]);
+		ASSERT_EQ(self->has_pool[node], !!self->bi0.present[node]);
 		if (self->bi0.present[node])
 			ASSERT_EQ(0, memcmp(self->bi0.cnt[node],
 					    self->init[node].nr_free,
@@ -1344,7 +1347,8 @@ TEST_F_TIMEOUT(buddy, many_blocks_disjoint, 120)
 	ASSERT_EQ(0U, b.failed);
 	for (i = MAPPED; i < NR; i++) {
 		EXPECT_EQ(0, ops[i].result);
-		EXPECT_TRUE(!!(self->info.pool_nodes & (1ULL << ops[i].node)));
+		EXPECT_TRUE(ops[i].node < MAX_NODES &&
+			    self->has_pool[ops[i].node]);
 		blk_push(&bv, ops[i].handle, ops[i].pfn, ops[i].node,
 			 ops[i].order);
 	}
@@ -1812,7 +1816,7 @@ TEST_F_TIMEOUT(buddy, pcp_lists, 120)
 	ASSERT_EQ(0, pin_cpu(cpus[0]));
 	ASSERT_EQ(0, getcpu(&cpu, &node));
 	ASSERT_EQ(cpus[0], (int)cpu);
-	if (!(self->info.pool_nodes & (1ULL << node)))
+	if (node >= MAX_NODES || !self->has_pool[node])
 		SKIP(return, "CPU %u's node %u has no pool", cpu, node);
 	ASSERT_EQ(0, pcp_view(cpu, node, &count, &sum, &m));
 	EXPECT_EQ(0, sum);
@@ -3046,7 +3050,7 @@ static int unprivileged_child(int inherited_fd)
 	struct edu_page_op op = { .op = EDU_OP_ALLOC, .node = EDU_NODE_LOCAL };
 	struct edu_page_batch b = { .nr_ops = 1 };
 	struct edu_page_alloc a;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned char *m;
 	int fd;
 

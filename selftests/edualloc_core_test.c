@@ -50,30 +50,9 @@ static int count_list(const char *path)
 	return count;
 }
 
-/* Bit mask of the nodes in a sysfs node list. */
-static unsigned long long list_mask(const char *path)
-{
-	char buf[4096], *p, *tok;
-	unsigned long long mask = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	for (tok = strtok_r(buf, ",\n", &p); tok; tok = strtok_r(NULL, ",\n", &p)) {
-		int a, b, i;
-
-		if (sscanf(tok, "%d-%d", &a, &b) != 2) {
-			a = atoi(tok);
-			b = a;
-		}
-		for (i = a; i <= b && i < 64; i++)
-			mask |= 1ULL << i;
-	}
-	return mask;
-}
+#define NODE_DIR	"/sys/devices/system/node"
+#define MAX_BITS	EDU_MASK_MAX_BITS
+#define MAX_WORDS	EDU_MASK_WORDS(MAX_BITS)
 
 /* 5-level paging is in use when the CPU has LA57 and no5lvl was not given. */
 static int expected_levels(void)
@@ -127,12 +106,27 @@ TEST_F(core, device_node_is_private_char_device)
 
 TEST_F(core, info_matches_sysfs_and_sysconf)
 {
-	struct edu_info info;
-	int nodes = count_list("/sys/devices/system/node/online");
-	unsigned long long mem_nodes =
-		list_mask("/sys/devices/system/node/has_memory");
+	static __u64 mem_nodes[MAX_WORDS], pool_nodes[MAX_WORDS];
+	struct edu_info info = { 0 };
+	int nodes = count_list(NODE_DIR "/online");
+	long node_ids, cpu_ids, i;
 
+	/* No set asked for: the facts, and the size a set needs. */
+	ASSERT_EQ(0, edu_get_info(self->fd, &info, NULL, 0));
+	node_ids = edu_list_mask(NODE_DIR "/possible", NULL, 0);
+	cpu_ids = edu_list_mask("/sys/devices/system/cpu/possible", NULL, 0);
+	ASSERT_GT(node_ids, 0);
+	ASSERT_GT(cpu_ids, 0);
+	EXPECT_EQ(node_ids, info.node_ids);
+	EXPECT_EQ(cpu_ids, info.cpu_ids);
+	EXPECT_EQ(0, info.pool_node_mask);
+	EXPECT_EQ(0, info.pool_node_bits);
+
+	/* Out fields are ignored on input: garbage in them is no error. */
 	memset(&info, 0xa5, sizeof(info));
+	memset(info.reserved, 0, sizeof(info.reserved));
+	info.pool_node_mask = (uintptr_t)pool_nodes;
+	info.pool_node_bits = node_ids;
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_INFO, &info));
 	EXPECT_EQ(EDU_ABI_VERSION, info.abi_version);
 	ASSERT_GT(nodes, 0);
@@ -144,12 +138,154 @@ TEST_F(core, info_matches_sysfs_and_sysconf)
 	/* Run as root: the opener may see PFNs. */
 	EXPECT_EQ(EDU_CAP_PFN, info.caps);
 	/* Every node with memory has a pool, and no other node does. */
-	EXPECT_EQ(mem_nodes, info.pool_nodes);
+	EXPECT_EQ((uintptr_t)pool_nodes, info.pool_node_mask);
+	EXPECT_EQ(node_ids, info.pool_node_bits);
+	ASSERT_LT(0, edu_list_mask(NODE_DIR "/has_memory", mem_nodes, MAX_BITS));
+	for (i = 0; i < node_ids; i++)
+		EXPECT_EQ(edu_mask_has(mem_nodes, i),
+			  edu_mask_has(pool_nodes, i)) {
+			TH_LOG("node %ld", i);
+		}
 	EXPECT_GT(info.pool_pages, 0);
 	EXPECT_EQ(0, info.pool_pages % (1ULL << EDU_MAX_ORDER));
 	EXPECT_EQ((unsigned long long)expected_levels(), info.pgtable_levels);
-	for (int i = 0; i < 7; i++)
+	for (i = 0; i < (long)ARRAY_SIZE(info.reserved); i++)
 		EXPECT_EQ(0, info.reserved[i]);
+}
+
+/*
+ * The node set at its largest, in a buffer of 0xff: all of it written, the
+ * nodes with memory set, every bit past them clear.  Then at its smallest,
+ * node_ids bits: the rest of the last word is not part of the set, and
+ * comes back clear as well.
+ */
+TEST_F(core, info_node_set_any_size)
+{
+	static __u64 mem_nodes[MAX_WORDS], set[MAX_WORDS + 1];
+	struct edu_info info = { 0 };
+	long node_ids, i;
+
+	node_ids = edu_list_mask(NODE_DIR "/possible", NULL, 0);
+	ASSERT_LT(0, edu_list_mask(NODE_DIR "/has_memory", mem_nodes, MAX_BITS));
+
+	memset(set, 0xff, sizeof(set));
+	ASSERT_EQ(0, edu_get_info(self->fd, &info, set, MAX_BITS));
+	ASSERT_EQ(node_ids, info.node_ids);
+	for (i = 0; i < MAX_BITS; i++)
+		if (edu_mask_has(set, i) != edu_mask_has(mem_nodes, i))
+			break;
+	EXPECT_EQ(MAX_BITS, i) {
+		TH_LOG("first wrong bit: %ld", i);
+	}
+	EXPECT_EQ(~0ULL, set[MAX_WORDS]);	/* not one word more */
+
+	memset(set, 0xff, sizeof(set));
+	ASSERT_EQ(0, edu_get_info(self->fd, &info, set, node_ids));
+	for (i = 0; i < (long)EDU_MASK_WORDS(node_ids) * 64; i++)
+		if (edu_mask_has(set, i) != edu_mask_has(mem_nodes, i))
+			break;
+	EXPECT_EQ(EDU_MASK_WORDS(node_ids) * 64, i) {
+		TH_LOG("first wrong bit: %ld", i);
+	}
+	EXPECT_EQ(~0ULL, set[EDU_MASK_WORDS(node_ids)]);
+}
+
+/* A set too small for every node number: E2BIG, and the size it needs. */
+TEST_F(core, info_node_set_too_small_reports_size)
+{
+	__u64 set[2] = { 0x5a5a5a5a5a5a5a5aULL, 0x5a5a5a5a5a5a5a5aULL };
+	long node_ids = edu_list_mask(NODE_DIR "/possible", NULL, 0);
+	struct edu_info info = { 0 };
+
+	ASSERT_GT(node_ids, 0);
+	if (node_ids < 2)
+		SKIP(return, "one possible node: no set is too small");
+	if (node_ids > 128)
+		SKIP(return, "%ld possible nodes: more than this test's set",
+		     node_ids);
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, set, node_ids - 1));
+	EXPECT_EQ(E2BIG, errno);
+	/* The answer came back all the same, with the size to retry with. */
+	EXPECT_EQ(node_ids, info.node_ids);
+	EXPECT_EQ(EDU_ABI_VERSION, info.abi_version);
+	EXPECT_GT(info.pool_pages, 0);
+	/* And the set was left alone. */
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aULL, set[0]);
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aULL, set[1]);
+
+	EXPECT_EQ(0, edu_get_info(self->fd, &info, set, info.node_ids));
+}
+
+/* Lengths the ABI does not allow, and reserved words: EINVAL. */
+TEST_F(core, info_bad_lengths_are_einval)
+{
+	static __u64 set[MAX_WORDS + 1];
+	struct edu_info info = { 0 };
+	unsigned int i;
+
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, set, 0));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, set, MAX_BITS + 1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, set, -1ULL));
+	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++) {
+		memset(&info, 0, sizeof(info));
+		info.reserved[i] = 1;
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, EDU_IOC_INFO, &info));
+		EXPECT_EQ(EINVAL, errno);
+	}
+}
+
+/* A set the module cannot write all of: EFAULT. */
+TEST_F(core, info_bad_set_pointer_is_efault)
+{
+	long node_ids = edu_list_mask(NODE_DIR "/possible", NULL, 0);
+	long page = sysconf(_SC_PAGESIZE);
+	struct edu_info info = { 0 };
+	char *m;
+
+	/* No pointer but a length, a kernel address, a non-canonical one. */
+	info.pool_node_bits = 64;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, EDU_IOC_INFO, &info));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info,
+				   (__u64 *)0xffff888000000000UL, 64));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info,
+				   (__u64 *)0x8000000000000000UL, 64));
+	EXPECT_EQ(EFAULT, errno);
+
+	/* Read-only, PROT_NONE, and a set that runs off its mapping. */
+	m = mmap(NULL, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	ASSERT_EQ(0, munmap(m + page, page));
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, (__u64 *)m, 64));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, mprotect(m, page, PROT_NONE));
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info, (__u64 *)m, 64));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, mprotect(m, page, PROT_READ | PROT_WRITE));
+	errno = 0;
+	EXPECT_EQ(-1, edu_get_info(self->fd, &info,
+				   (__u64 *)(m + page - sizeof(__u64)), 128));
+	EXPECT_EQ(EFAULT, errno);
+	/* The same place, one word: it fits (if one word is enough). */
+	if (node_ids <= 64)
+		EXPECT_EQ(0, edu_get_info(self->fd, &info,
+					  (__u64 *)(m + page - sizeof(__u64)),
+					  64));
+	munmap(m, page);
 }
 
 TEST_F(core, unknown_ioctl_is_enotty)
@@ -166,8 +302,16 @@ TEST_F(core, unknown_ioctl_is_enotty)
 		_IOW(EDU_IOC_MAGIC, 0x00, struct edu_info),
 		_IOWR(EDU_IOC_MAGIC, 0x10, __u64),
 		_IO(EDU_IOC_MAGIC, 0xff),
+		/* The last number of each range, and the first past them. */
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_END, struct edu_info),
+		/* EDU_IOC_INFO of ABI 1, read-only. */
+		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info),
 	};
-	struct edu_info info;
+	struct edu_info info = { 0 };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		errno = 0;
@@ -220,7 +364,7 @@ TEST_F(core, bad_pointer_is_efault)
 
 TEST_F(core, open_file_pins_module)
 {
-	struct edu_info info;
+	struct edu_info info = { 0 };
 
 	/* What rmmod does; O_NONBLOCK: fail at once instead of waiting. */
 	errno = 0;
@@ -256,7 +400,7 @@ TEST_F(core, debugfs_info_is_root_only_and_agrees)
 {
 	char line[256];
 	struct stat st;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned long long pool = 0;
 	FILE *f;
 

@@ -11,8 +11,8 @@
  * Each call starts from a plausible argument for a command of the ABI and
  * damages it: random and boundary values (0, 1, -1, 2^k +- 1, huge) in
  * random fields, non-zero reserved words, handles of other files, freed
- * and forged handles, inner pointers (batch vectors, read/write buffers)
- * that are NULL, unmapped, read-only, PROT_NONE or straddle into a
+ * and forged handles, inner pointers (batch vectors, read/write buffers,
+ * node and CPU sets) that are NULL, unmapped, read-only, PROT_NONE or straddle into a
  * PROT_NONE page, and the argument itself at such places.  Commands are
  * also mutated into unknown ones: other numbers, sizes 0, 1, size +- 1,
  * PAGE_SIZE + 1 and the largest encoded in the number, other directions
@@ -23,7 +23,8 @@
  * the ABI's rules where they are unambiguous:
  *   - a command that is not exactly one of the header's: ENOTTY;
  *   - the argument unreadable (NULL, unmapped, PROT_NONE, straddling):
- *     EFAULT;
+ *     EFAULT; EDU_IOC_INFO's readable but not writable: EFAULT, or EINVAL
+ *     for a bad set length;
  *   - a non-zero reserved word in an otherwise readable argument: EINVAL
  *     (ENOENT too for EDU_IOC_NODE_STATS, which looks the node up first).
  * Every debug cache it creates is announced in the kernel log first
@@ -356,8 +357,31 @@ struct cmd {
 	void (*build)(void *arg);
 };
 
+/* An inner pointer of a kind other than INNER: NULL, unmapped, read-only... */
+static __u64 odd_inner(const void *src, size_t len)
+{
+	return (uintptr_t)place(1 + rnd(NR_PTR_KINDS - 1), src, len);
+}
+
 static void build_info(void *p)
 {
+	struct edu_info *in = p;
+
+	switch (rnd(4)) {
+	case 0:		/* no set: the facts only */
+		break;
+	case 1:
+		in->pool_node_mask = (uintptr_t)INNER;
+		in->pool_node_bits = 1 + rnd(2 * info.node_ids + 64);
+		break;
+	case 2:
+		in->pool_node_mask = (uintptr_t)INNER;
+		in->pool_node_bits = interesting();
+		break;
+	default:
+		in->pool_node_mask = odd_inner(in, 0);
+		in->pool_node_bits = 1 + rnd(EDU_MASK_MAX_BITS);
+	}
 }
 
 static void build_page_alloc(void *p)
@@ -548,7 +572,12 @@ static void build_bench(void *p)
 
 	b->workload = rnd(10);
 	b->impl = rnd(8) ? rnd(2) : interesting();
-	b->cpus = rnd(4) ? 1 + rnd(15) : interesting();
+	__u64 *set = (__u64 *)INNER;
+
+	set[0] = rnd(4) ? 1 + rnd(15) : interesting();
+	set[1] = rnd(4) ? 0 : interesting();
+	b->cpu_mask = rnd(8) ? (uintptr_t)set : odd_inner(set, 16);
+	b->cpu_bits = rnd(4) ? 1 + rnd(128) : interesting();
 	b->iterations = bench_count(EDU_BENCH_MAX_ITER);
 	b->repeats = bench_count(4);
 	b->size = rnd(2) ? rnd(EDU_NR_ORDERS) : 1 + rnd(5000);
@@ -653,7 +682,7 @@ static void *wd_thread_fn(void *arg)
 #define RES(type)	(sizeof(((type *)0)->reserved) / 8)
 
 static const struct cmd cmds[] = {
-	CMD(EDU_IOC_INFO, struct edu_info, build_info, 0),
+	CMD(EDU_IOC_INFO, struct edu_info, build_info, RES(struct edu_info)),
 	CMD(EDU_IOC_PAGE_ALLOC, struct edu_page_alloc, build_page_alloc,
 	    RES(struct edu_page_alloc)),
 	CMD(EDU_IOC_PAGE_FREE, struct edu_handle_arg, build_handle,
@@ -847,21 +876,19 @@ static void fuzz_ioctl(int fd)
 	/* Mutated onto another real command: c's rules do not apply. */
 	if (nr != c->nr)
 		return;
-	if (!readable(kind, c->size) && nr != EDU_IOC_INFO) {
+	if (!readable(kind, c->size)) {
 		if (err != EFAULT)
 			violation("unreadable argument", c->name, err,
-				  ptr_names[kind]);
-		return;
-	}
-	if (nr == EDU_IOC_INFO && kind != PTR_VALID) {
-		if (err != EFAULT)
-			violation("unwritable argument", c->name, err,
 				  ptr_names[kind]);
 		return;
 	}
 	if (res_dirty && err != EINVAL &&
 	    !(nr == EDU_IOC_NODE_STATS && err == ENOENT))
 		violation("non-zero reserved word", c->name, err,
+			  ptr_names[kind]);
+	else if (nr == EDU_IOC_INFO && kind != PTR_VALID &&
+		 err != EFAULT && err != EINVAL)
+		violation("unwritable argument", c->name, err,
 			  ptr_names[kind]);
 	if (!err && kind == PTR_VALID)
 		harvest(nr, big);
@@ -1051,11 +1078,9 @@ int main(int argc, char **argv)
 			       strerror(errno));
 	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (ioctl(fd, EDU_IOC_INFO, &info))
+	nr_pool_nodes = edu_pool_nodes(fd, &info, pool_nodes, MAX_NODES);
+	if (nr_pool_nodes < 0)
 		ksft_exit_fail_msg("EDU_IOC_INFO: %s\n", strerror(errno));
-	for (i = 0; i < MAX_NODES; i++)
-		if (info.pool_nodes & (1ULL << i))
-			pool_nodes[nr_pool_nodes++] = i;
 	if (setup_memory())
 		ksft_exit_fail_msg("memory setup: %s\n", strerror(errno));
 	if (settle(fd, bi0, sizeof(bi0)))
@@ -1116,7 +1141,7 @@ int main(int argc, char **argv)
 			 violations);
 
 	{
-		struct edu_info in;
+		struct edu_info in = { 0 };
 
 		ok = !ioctl(fd, EDU_IOC_INFO, &in) &&
 		     in.abi_version == EDU_ABI_VERSION;

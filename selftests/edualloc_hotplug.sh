@@ -312,9 +312,8 @@ hotplug_summary() {
 }
 
 # Every online CPU (all of them by now): the users' CPUs and benchmarks'.
-mask=1 all=1 allcpus=0
+all=1 allcpus=0
 for c in $cpus; do
-	mask=$((mask | (1 << c)))
 	all=$((all + 1))
 	allcpus+=",$c"
 done
@@ -342,15 +341,15 @@ ok $? "offline_cpus_keep_nothing_under_stress"
 rm -f "$log"
 
 reps=4
-# calibrate NAME MASK [SIZE [BATCH]]: iters = iterations for about bench_ms
+# calibrate NAME CPULIST [SIZE [BATCH]]: iters = iterations for about bench_ms
 # in reps repetitions with every CPU online, from runs ten times longer
 # until one takes half a second (the time of the call, as the helper
 # measures it).
 calibrate() {
-	local name=$1 m=$2 it=1000 took=1 out
+	local name=$1 list=$2 it=1000 took=1 out
 
 	shift 2
-	while out=$(user "$bin/edualloc_bench_run" "$name" "$m" "$it" 1 \
+	while out=$(user "$bin/edualloc_bench_run" "$name" "$list" "$it" 1 \
 		    "$@" 2>&1); do
 		took=${out##*ms=}
 		took=$((${took:-0} + 1))
@@ -363,21 +362,21 @@ calibrate() {
 	echo "# $name: $iters iterations x $reps on CPUs $allcpus ($it took $took ms)"
 }
 
-# bench_with_hotplug NAME MASK [SIZE [BATCH]]: a benchmark under hotplug,
+# bench_with_hotplug NAME CPULIST [SIZE [BATCH]]: a benchmark under hotplug,
 # longer if it ended before a CPU could go offline under it (the host's
 # speed varies).
 bench_with_hotplug() {
-	local name=$1 bmask=$2 out rc try
+	local name=$1 blist=$2 out rc try
 
 	shift 2
-	calibrate "$name" "$bmask" "$@"
+	calibrate "$name" "$blist" "$@"
 	out=$(mktemp)
 	for try in 1 2 3; do
 		t0=$(ms)
-		user "$bin/edualloc_bench_run" "$name" "$bmask" "$iters" \
+		user "$bin/edualloc_bench_run" "$name" "$blist" "$iters" \
 			"$reps" "$@" > "$out" 2>&1 &
 		bg=$!
-		# It wants every CPU of its mask online when it starts: wait
+		# It wants every CPU of its list online when it starts: wait
 		# for its threads, made once that has been checked.
 		while alive "$bg" && ! pgrep '^edu_bench/' > /dev/null; do
 			sleep 0.02
@@ -398,13 +397,13 @@ bench_with_hotplug() {
 		[ "$during" -gt 0 ]
 }
 
-bench_with_hotplug page_repeat "$mask"
+bench_with_hotplug page_repeat "$allcpus"
 ok $? "bench_page_repeat_while_cpus_come_and_go"
-bench_with_hotplug slab_repeat "$mask" 64
+bench_with_hotplug slab_repeat "$allcpus" 64
 ok $? "bench_slab_repeat_while_cpus_come_and_go"
-# Pairs: an even number of CPUs, the highest one left out if need be.
-cross=$mask
-[ $((all % 2)) = 1 ] && cross=$((mask & ~(1 << ${cpus##* })))
+# Pairs: an even number of CPUs, the highest (the last) left out if need be.
+cross=$allcpus
+[ $((all % 2)) = 1 ] && cross=${allcpus%,*}
 bench_with_hotplug cross_cpu "$cross"
 ok $? "bench_cross_cpu_while_cpus_come_and_go"
 

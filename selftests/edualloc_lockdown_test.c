@@ -73,7 +73,7 @@ static int ioctls_work(void)
 	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
 	struct edu_handle_arg h = { 0 };
 	long page_size = sysconf(_SC_PAGESIZE);
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned char *m;
 	int fd, ret = 0;
 

@@ -136,7 +136,7 @@ static int check_file(int fd, bool pfn)
 	static const __u64 sizes[] = { 0, 100, 3000, 100000 };
 	struct edu_page_alloc a = { .node = EDU_NODE_LOCAL, .order = 1 };
 	struct edu_handle_arg h = { 0 };
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned char *m;
 	unsigned int i;
 

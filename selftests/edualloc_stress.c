@@ -1263,11 +1263,11 @@ int main(int argc, char **argv)
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (access(EDU_DBG_DIR "/buddyinfo", R_OK))
 		ksft_exit_skip("no " EDU_DBG_DIR "/buddyinfo\n");
-	if (ioctl(fd, EDU_IOC_INFO, &info) || !(info.caps & EDU_CAP_PFN))
-		ksft_exit_skip("needs EDU_IOC_INFO and CAP_SYS_ADMIN\n");
-	for (i = 0; i < MAX_NODES; i++)
-		if (info.pool_nodes & (1ULL << i))
-			pool_nodes[nr_pool_nodes++] = i;
+	nr_pool_nodes = edu_pool_nodes(fd, &info, pool_nodes, MAX_NODES);
+	if (nr_pool_nodes < 0)
+		ksft_exit_fail_msg("EDU_IOC_INFO: %s\n", strerror(errno));
+	if (!(info.caps & EDU_CAP_PFN))
+		ksft_exit_skip("needs CAP_SYS_ADMIN\n");
 	ksft_set_plan(7);
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,

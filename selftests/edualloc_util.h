@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +49,99 @@ static inline ssize_t edu_read_text(const char *path, char *buf, size_t size)
 	buf[len] = '\0';
 	close(fd);
 	return len;
+}
+
+/*
+ * The members of a sysfs list such as "0-1,3" (/sys/devices/system/node/
+ * has_memory, .../cpu/online) into @mask, a set of @bits bits as the uapi's
+ * (NULL: none).  The highest member + 1 (0 for an empty list), or -1.
+ */
+static inline long edu_list_mask(const char *path, __u64 *mask,
+				 unsigned long bits)
+{
+	char buf[4096], *p, *tok;
+	long a, b, i, top = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (tok = strtok_r(buf, ",\n", &p); tok;
+	     tok = strtok_r(NULL, ",\n", &p)) {
+		if (sscanf(tok, "%ld-%ld", &a, &b) != 2) {
+			a = atol(tok);
+			b = a;
+		}
+		for (i = a; i <= b; i++)
+			if (mask && (unsigned long)i < bits)
+				mask[i / 64] |= 1ULL << (i % 64);
+		if (b + 1 > top)
+			top = b + 1;
+	}
+	return top;
+}
+
+/* Whether @n is a member of a node or CPU set (uapi: __u64 words). */
+static inline int edu_mask_has(const __u64 *mask, unsigned long n)
+{
+	return (mask[n / 64] >> (n % 64)) & 1;
+}
+
+static inline void edu_mask_set(__u64 *mask, unsigned long n)
+{
+	mask[n / 64] |= 1ULL << (n % 64);
+}
+
+/*
+ * EDU_IOC_INFO into @info, with the set of pool nodes in @mask if not NULL
+ * (EDU_MASK_WORDS(@bits) words).  0, or -1 with errno.
+ */
+static inline int edu_get_info(int fd, struct edu_info *info, __u64 *mask,
+			       __u64 bits)
+{
+	memset(info, 0, sizeof(*info));
+	if (mask) {
+		info->pool_node_mask = (uintptr_t)mask;
+		info->pool_node_bits = bits;
+	}
+	return ioctl(fd, EDU_IOC_INFO, info);
+}
+
+/*
+ * The nodes with a pool, ascending, in @nodes: the way a program sizes the
+ * set, by asking for info->node_ids first.  How many, or -1 with errno
+ * (ERANGE: more than @max).
+ */
+static inline int edu_pool_nodes(int fd, struct edu_info *info, int *nodes,
+				 int max)
+{
+	__u64 *mask, bits;
+	int n = 0;
+
+	if (edu_get_info(fd, info, NULL, 0))
+		return -1;
+	bits = info->node_ids;
+	mask = calloc(EDU_MASK_WORDS(bits) ?: 1, sizeof(*mask));
+	if (!mask)
+		return -1;
+	if (edu_get_info(fd, info, mask, bits)) {
+		free(mask);
+		return -1;
+	}
+	for (__u64 i = 0; i < bits; i++) {
+		if (!edu_mask_has(mask, i))
+			continue;
+		if (n == max) {
+			free(mask);
+			errno = ERANGE;
+			return -1;
+		}
+		nodes[n++] = i;
+	}
+	free(mask);
+	return n;
 }
 
 /*

@@ -11,6 +11,7 @@
  * judged.  The number of pages cross-checked is printed at the end.
  */
 #include <cpuid.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -941,7 +943,7 @@ TEST_F(walk, unprivileged_opener)
 		struct edu_layout lay;
 		struct edu_pfn_info pi;
 		struct edu_kwalk k;
-		struct edu_info info;
+		struct edu_info info = { 0 };
 		struct edu_walk w;
 		char *p = map_anon(4 * ps, true);
 		unsigned int i;
@@ -1715,6 +1717,102 @@ TEST_F(walk, layout)
 	EXPECT_EQ(-EINVAL, walk_one(self->fd, 0, user_end, &w));
 }
 
+/*
+ * Whether the two reserved words that end each of @n elements of @size
+ * bytes at @elems are zero; logs the first that is not.
+ */
+static bool tail_zero(struct __test_metadata *_metadata, const char *what,
+		      const void *elems, size_t n, size_t size)
+{
+	const unsigned char *p = elems;
+	const __u64 *r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r = (const __u64 *)(p + (i + 1) * size) - 2;
+		if (r[0] || r[1]) {
+			TH_LOG("%s[%zu].reserved: %#llx %#llx", what, i,
+			       (unsigned long long)r[0],
+			       (unsigned long long)r[1]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static_assert(offsetof(struct edu_walk_level, reserved) + 16 ==
+	      sizeof(struct edu_walk_level), "reserved[2] ends it");
+static_assert(offsetof(struct edu_walk_page, reserved) + 16 ==
+	      sizeof(struct edu_walk_page), "reserved[2] ends it");
+static_assert(offsetof(struct edu_region, reserved) + 16 ==
+	      sizeof(struct edu_region), "reserved[2] ends it");
+
+/*
+ * The array elements end in reserved words the module only writes: they
+ * come back zero, whatever the caller's memory held before.
+ */
+TEST_F(walk, reserved_words_out_are_zero)
+{
+	const size_t n = 64;
+	struct edu_walk_page *pg = calloc(n, sizeof(*pg));
+	char *p = map_anon(n * ps, true);
+	struct edu_walk_range r;
+	struct edu_layout lay;
+	struct edu_kwalk k;
+	struct edu_walk w;
+	size_t i;
+
+	ASSERT_NE(NULL, pg);
+	ASSERT_NE(NULL, p);
+	/* Written, read (zero page), never touched, and a hole. */
+	for (i = 0; i < n; i += 3)
+		p[i * ps] = 1;
+	for (i = 1; i < n; i += 3)
+		touch_read(p + i * ps);
+	ASSERT_EQ(0, munmap(p + (n - 8) * ps, 8 * ps));
+
+	for (i = 0; i < 3; i++) {
+		memset(&w, 0xff, sizeof(w));
+		memset(w.reserved, 0, sizeof(w.reserved));
+		w.pid = 0;
+		w.addr = (uintptr_t)p + (i ? (i == 1 ? 2 : n - 1) * ps : 0);
+		ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_WALK, &w));
+		EXPECT_TRUE(tail_zero(_metadata, "level", w.level,
+				      EDU_NR_LEVELS, sizeof(w.level[0])));
+		EXPECT_TRUE(tail_zero(_metadata, "page", &w.page, 1,
+				      sizeof(w.page)));
+	}
+	EXPECT_EQ(EDU_WALK_NO_VMA, w.page.result);
+
+	memset(pg, 0xff, n * sizeof(*pg));
+	ASSERT_EQ(0, walk_range(self->fd, 0, (uintptr_t)p, n * ps, pg, n, &r));
+	ASSERT_EQ(n, r.nr);
+	EXPECT_TRUE(tail_zero(_metadata, "pages", pg, n, sizeof(*pg)));
+
+	for (i = 0; i < 2; i++) {
+		memset(&k, 0xff, sizeof(k));
+		memset(k.reserved, 0, sizeof(k.reserved));
+		k.which = i ? EDU_KBUF_VMALLOC : EDU_KBUF_KMALLOC;
+		k.offset = ps + 5;
+		ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_KWALK, &k));
+		EXPECT_TRUE(tail_zero(_metadata, "level", k.level,
+				      EDU_NR_LEVELS, sizeof(k.level[0])));
+		EXPECT_TRUE(tail_zero(_metadata, "page", &k.page, 1,
+				      sizeof(k.page)));
+	}
+
+	/* EDU_IOC_LAYOUT reads nothing: all of it is output. */
+	memset(&lay, 0xff, sizeof(lay));
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_LAYOUT, &lay));
+	EXPECT_TRUE(tail_zero(_metadata, "region", lay.region,
+			      EDU_REGION_SLOTS, sizeof(lay.region[0])));
+	for (i = 0; i < ARRAY_SIZE(lay.reserved); i++)
+		EXPECT_EQ(0, lay.reserved[i]);
+
+	munmap(p, (n - 8) * ps);
+	free(pg);
+}
+
 static int dbg_write(const char *file, const char *text)
 {
 	char path[128];
@@ -1892,7 +1990,7 @@ TEST_F_TIMEOUT(walk, swap_slots_hidden, 120)
 	struct edu_walk_page wp[16], wu[16];
 	struct edu_walk_range rp, ru;
 	struct edu_walk op, ou;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	__u64 pm[16], pm2[16], pte, ep[EDU_NR_LEVELS], eu[EDU_NR_LEVELS];
 	const size_t size = 1 << 16;
 	size_t i, k = n, swapped = 0;
@@ -2018,7 +2116,7 @@ TEST_F(walk, layout_hidden)
 	const __u64 kernel_half = self->info.pgtable_levels == 5 ?
 				  0xff00000000000000ULL : 0xffff800000000000ULL;
 	struct edu_layout lp, lu, want;
-	struct edu_info info;
+	struct edu_info info = { 0 };
 	unsigned int i;
 	int ufd = open_without_sys_admin();
 

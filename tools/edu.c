@@ -104,26 +104,6 @@ static void print_flags(uint64_t f)
 		printf(" pkey=%llu", (unsigned long long)EDU_PTE_PKEY(f));
 }
 
-static const char *result_name(uint64_t result)
-{
-	static const char *const names[] = {
-		[EDU_WALK_NO_VMA] = "no-vma",
-		[EDU_WALK_NOT_PRESENT] = "not-present",
-		[EDU_WALK_PTE] = "pte",
-		[EDU_WALK_PMD_LEAF] = "pmd-leaf",
-		[EDU_WALK_PUD_LEAF] = "pud-leaf",
-		[EDU_WALK_PROT_NONE] = "prot-none",
-		[EDU_WALK_NUMA_HINT] = "numa-hint",
-		[EDU_WALK_SWAPPED] = "swapped",
-		[EDU_WALK_MIGRATING] = "migrating",
-		[EDU_WALK_OTHER] = "other",
-		[EDU_WALK_BAD] = "bad",
-	};
-
-	return result < ARRAY_SIZE(names) && names[result] ?
-		names[result] : "?";
-}
-
 static void print_levels(const struct edu_walk_level *lv)
 {
 	unsigned int i;
@@ -281,7 +261,7 @@ static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
 			const struct edu_walk_page *p = &pages[i];
 
 			printf("0x%016llx %-11s %-4s ", (unsigned long long)p->addr,
-			       result_name(p->result),
+			       edu_walk_result_short(p->result),
 			       p->level < EDU_NR_LEVELS ?
 			       edu_level_names[p->level] : "-");
 			if (p->pfn)

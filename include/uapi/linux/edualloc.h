@@ -22,6 +22,15 @@
  * that had CAP_SYS_ADMIN when they opened the device (EDU_CAP_PFN in
  * edu_info.caps), exactly as /proc/PID/pagemap hides PFNs; otherwise they
  * read as zero.
+ *
+ * Arrays travel as a user pointer and a count (EDU_IOC_VMA_LIST: @vmas,
+ * @max).  Their elements, and the structures embedded in others, end in
+ * reserved words too; in one the module only writes, it writes them as zero.
+ * Sets of nodes or CPUs are bitmaps of __u64 words at a user pointer with
+ * their length in bits, as get_mempolicy()'s nmask and maxnode: member n is
+ * bit n % 64 of word n / 64, so a set is not capped at 64 members.  Bits of
+ * the last word past the length are not part of the set: ignored on input,
+ * zero on output.
  */
 #ifndef _UAPI_LINUX_EDUALLOC_H
 #define _UAPI_LINUX_EDUALLOC_H
@@ -30,8 +39,28 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define EDU_ABI_VERSION		1
+/*
+ * 2: node and CPU sets became bitmaps at user pointers (edu_info,
+ * edu_bench) and EDU_IOC_INFO _IOWR; edu_walk_level, edu_walk_page and
+ * edu_region gained reserved words.
+ */
+#define EDU_ABI_VERSION		2
 #define EDU_IOC_MAGIC		0xED
+
+/*
+ * ioctl numbers, by subsystem: each range runs from its base to the next
+ * one's.  A number of no range, or unused in its range, is -ENOTTY.
+ */
+#define EDU_IOC_NR_CORE		0x00	/* the device itself: 0x00-0x0f */
+#define EDU_IOC_NR_BUDDY	0x10	/* the buddy allocator: 0x10-0x2f */
+#define EDU_IOC_NR_SLAB		0x30	/* the slab allocator: 0x30-0x4f */
+#define EDU_IOC_NR_WALK		0x50	/* the page-table walker: 0x50-0x6f */
+#define EDU_IOC_NR_BENCH	0x70	/* benchmarks: 0x70-0x7f */
+#define EDU_IOC_NR_END		0x80	/* the first number past them */
+
+/* Node and CPU sets: the words a set of @bits bits takes, the largest set */
+#define EDU_MASK_WORDS(bits)	(((bits) + 63) / 64)
+#define EDU_MASK_MAX_BITS	65536
 
 /* Orders 0..EDU_MAX_ORDER: blocks of 1..1024 pages, as MAX_ORDER-1 in 6.1. */
 #define EDU_MAX_ORDER		10
@@ -45,20 +74,41 @@
 /* edu_info.caps */
 #define EDU_CAP_PFN		_BITULL(0)	/* opener may see PFNs/addresses */
 
+/*
+ * The module's facts, and the set of nodes with a buddy pool.  The inputs
+ * are @pool_node_mask and @pool_node_bits (the other fields, reserved words
+ * aside, are ignored: one structure may be passed again).  Both 0: no set
+ * is written, and @node_ids says how many bits one needs.  Otherwise
+ * @pool_node_bits must be 1..EDU_MASK_MAX_BITS (else -EINVAL) and at least
+ * @node_ids: a smaller set is -E2BIG, with the rest of the structure filled
+ * in all the same, so that @node_ids tells the size to retry with.  The
+ * whole set is written, bits past the nodes as zero; if the module cannot
+ * write all of it, -EFAULT.
+ */
 struct edu_info {
-	__u64 abi_version;	/* EDU_ABI_VERSION */
-	__u64 nr_nodes;		/* online NUMA nodes */
-	__u64 nr_cpus;		/* online CPUs */
-	__u64 page_size;	/* bytes */
-	__u64 nr_orders;	/* EDU_NR_ORDERS */
-	__u64 caps;		/* EDU_CAP_* of this open file */
-	__u64 pool_nodes;	/* bit n set: node n has a buddy pool */
-	__u64 pool_pages;	/* pages in all pools */
-	__u64 pgtable_levels;	/* 4 or 5: paging mode of the running kernel */
-	__u64 reserved[7];
+	__u64 abi_version;	/* out: EDU_ABI_VERSION */
+	__u64 nr_nodes;		/* out: online NUMA nodes */
+	__u64 nr_cpus;		/* out: online CPUs */
+	__u64 page_size;	/* out: bytes */
+	__u64 nr_orders;	/* out: EDU_NR_ORDERS */
+	__u64 caps;		/* out: EDU_CAP_* of this open file */
+	__u64 pool_node_mask;	/* in: user pointer to a node set, or 0;
+				 * out there: member n: node n has a pool
+				 */
+	__u64 pool_node_bits;	/* in: bits of that set, 0 with no pointer */
+	__u64 pool_pages;	/* out: pages in all pools */
+	__u64 pgtable_levels;	/* out: 4 or 5: the kernel's paging mode */
+	__u64 node_ids;		/* out: node numbers are below this: the bits
+				 * a node set needs (the kernel's nr_node_ids)
+				 */
+	__u64 cpu_ids;		/* out: CPU numbers are below this: the bits a
+				 * CPU set may use (the kernel's nr_cpu_ids)
+				 */
+	__u64 reserved[4];
 };
 
-#define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info)
+#define EDU_IOC_INFO		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_CORE + 0x00, \
+				      struct edu_info)
 
 /* -------------------------------------------------------------- buddy -- */
 
@@ -177,11 +227,16 @@ struct edu_node_stats {
 	__u64 reserved[7];
 };
 
-#define EDU_IOC_PAGE_ALLOC	_IOWR(EDU_IOC_MAGIC, 0x10, struct edu_page_alloc)
-#define EDU_IOC_PAGE_FREE	_IOW(EDU_IOC_MAGIC, 0x11, struct edu_handle_arg)
-#define EDU_IOC_PAGE_BATCH	_IOWR(EDU_IOC_MAGIC, 0x12, struct edu_page_batch)
-#define EDU_IOC_PCP_DRAIN	_IOWR(EDU_IOC_MAGIC, 0x13, struct edu_drain_arg)
-#define EDU_IOC_NODE_STATS	_IOWR(EDU_IOC_MAGIC, 0x14, struct edu_node_stats)
+#define EDU_IOC_PAGE_ALLOC	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x00, \
+				      struct edu_page_alloc)
+#define EDU_IOC_PAGE_FREE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x01, \
+				     struct edu_handle_arg)
+#define EDU_IOC_PAGE_BATCH	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x02, \
+				      struct edu_page_batch)
+#define EDU_IOC_PCP_DRAIN	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x03, \
+				      struct edu_drain_arg)
+#define EDU_IOC_NODE_STATS	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BUDDY + 0x04, \
+				      struct edu_node_stats)
 
 /* --------------------------------------------------------------- slab -- */
 
@@ -273,18 +328,27 @@ struct edu_corrupt_arg {
 	__u64 reserved[1];
 };
 
-#define EDU_IOC_CACHE_CREATE	_IOWR(EDU_IOC_MAGIC, 0x30, struct edu_cache_create)
-#define EDU_IOC_CACHE_DESTROY	_IOW(EDU_IOC_MAGIC, 0x31, struct edu_handle_arg)
-#define EDU_IOC_OBJ_ALLOC	_IOWR(EDU_IOC_MAGIC, 0x32, struct edu_obj_alloc)
-#define EDU_IOC_OBJ_FREE	_IOW(EDU_IOC_MAGIC, 0x33, struct edu_handle_arg)
-#define EDU_IOC_OBJ_BATCH	_IOWR(EDU_IOC_MAGIC, 0x34, struct edu_obj_batch)
-#define EDU_IOC_OBJ_READ	_IOW(EDU_IOC_MAGIC, 0x35, struct edu_obj_rw)
-#define EDU_IOC_OBJ_WRITE	_IOW(EDU_IOC_MAGIC, 0x36, struct edu_obj_rw)
-#define EDU_IOC_OBJ_INFO	_IOWR(EDU_IOC_MAGIC, 0x37, struct edu_obj_info)
-#define EDU_IOC_OBJ_CORRUPT	_IOW(EDU_IOC_MAGIC, 0x38, struct edu_corrupt_arg)
+#define EDU_IOC_CACHE_CREATE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x00, \
+				      struct edu_cache_create)
+#define EDU_IOC_CACHE_DESTROY	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x01, \
+				     struct edu_handle_arg)
+#define EDU_IOC_OBJ_ALLOC	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x02, \
+				      struct edu_obj_alloc)
+#define EDU_IOC_OBJ_FREE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x03, \
+				     struct edu_handle_arg)
+#define EDU_IOC_OBJ_BATCH	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x04, \
+				      struct edu_obj_batch)
+#define EDU_IOC_OBJ_READ	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x05, \
+				     struct edu_obj_rw)
+#define EDU_IOC_OBJ_WRITE	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x06, \
+				     struct edu_obj_rw)
+#define EDU_IOC_OBJ_INFO	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x07, \
+				      struct edu_obj_info)
+#define EDU_IOC_OBJ_CORRUPT	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB + 0x08, \
+				     struct edu_corrupt_arg)
 
 /* ------------------------------------------------- page-table walker -- */
-/* (ioctl numbers 0x50..0x6f) */
+/* (ioctl numbers from EDU_IOC_NR_WALK) */
 
 /*
  * The walker follows a virtual address down the page tables by hand, the way
@@ -346,6 +410,7 @@ struct edu_walk_level {
 	__u64 flags;		/* EDU_PTE_* decoded from @entry */
 	__u64 table_pfn;	/* frame of the table read (EDU_CAP_PFN) */
 	__u64 next_pfn;		/* frame it points to: table or page */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* edu_walk_page.result: where the walk ended, and why */
@@ -387,6 +452,7 @@ struct edu_walk_page {
 	__u64 mapcount;		/* page tables mapping the frame, if known */
 	__u64 swap_type;	/* EDU_WALK_SWAPPED: swap area (EDU_CAP_PFN) */
 	__u64 swap_offset;	/* and slot in it (EDU_CAP_PFN) */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* Translate one address, showing every level. */
@@ -500,6 +566,7 @@ struct edu_vma_list {
 struct edu_region {
 	__u64 start;		/* first address; both 0: hidden/absent */
 	__u64 end;		/* first address after it */
+	__u64 reserved[2];	/* out: zero */
 };
 
 struct edu_layout {
@@ -570,17 +637,23 @@ struct edu_kwalk {
 	__u64 reserved[8];
 };
 
-#define EDU_IOC_WALK		_IOWR(EDU_IOC_MAGIC, 0x50, struct edu_walk)
-#define EDU_IOC_WALK_RANGE	_IOWR(EDU_IOC_MAGIC, 0x51, struct edu_walk_range)
-#define EDU_IOC_VMA_LIST	_IOWR(EDU_IOC_MAGIC, 0x52, struct edu_vma_list)
-#define EDU_IOC_LAYOUT		_IOR(EDU_IOC_MAGIC, 0x53, struct edu_layout)
-#define EDU_IOC_PFN_INFO	_IOWR(EDU_IOC_MAGIC, 0x54, struct edu_pfn_info)
-#define EDU_IOC_KWALK		_IOWR(EDU_IOC_MAGIC, 0x55, struct edu_kwalk)
+#define EDU_IOC_WALK		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x00, \
+				      struct edu_walk)
+#define EDU_IOC_WALK_RANGE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x01, \
+				      struct edu_walk_range)
+#define EDU_IOC_VMA_LIST	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x02, \
+				      struct edu_vma_list)
+#define EDU_IOC_LAYOUT		_IOR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x03, \
+				     struct edu_layout)
+#define EDU_IOC_PFN_INFO	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x04, \
+				      struct edu_pfn_info)
+#define EDU_IOC_KWALK		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK + 0x05, \
+				      struct edu_kwalk)
 
 /* ------------------------------------------------------------- bench -- */
 
 /*
- * In-kernel benchmarks: one kthread per CPU of @cpus, bound to it, all
+ * In-kernel benchmarks: one kthread per CPU of @cpu_mask, bound to it, all
  * released together; each runs @iterations operations per repetition.  The
  * same workload runs on edualloc or on the kernel's own allocator
  * (@impl), so the two can be compared side by side in one VM run.
@@ -609,7 +682,13 @@ struct edu_kwalk {
 struct edu_bench {
 	__u64 workload;		/* in: EDU_BENCH_* */
 	__u64 impl;		/* in: EDU_BENCH_EDUALLOC or _KERNEL */
-	__u64 cpus;		/* in: mask of online CPUs (bit n: CPU n) */
+	__u64 cpu_mask;		/* in: user pointer to a CPU set: member n
+				 * is CPU n, which must be online (-EINVAL)
+				 */
+	__u64 cpu_bits;		/* in: bits of that set, 1..EDU_MASK_MAX_BITS;
+				 * fewer than edu_info.cpu_ids is fine, a
+				 * member at or past it is -EINVAL
+				 */
 	__u64 iterations;	/* in: ops per CPU per repetition */
 	__u64 repeats;		/* in: 1..EDU_BENCH_MAX_REPEATS */
 	__u64 size;		/* in: order (page workloads) or bytes */
@@ -620,9 +699,10 @@ struct edu_bench {
 	__u64 ps_per_op_max;
 	__u64 ops_per_sec;	/* out: aggregate, median repetition */
 	__u64 cycles_per_op;	/* out: TSC cycles per op, median */
-	__u64 reserved[5];
+	__u64 reserved[4];
 };
 
-#define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, 0x70, struct edu_bench)
+#define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH + 0x00, \
+				      struct edu_bench)
 
 #endif /* _UAPI_LINUX_EDUALLOC_H */
