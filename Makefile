@@ -33,7 +33,8 @@ endif
 
 # Files taken from Debian's linux-source-6.1 at build time, never committed.
 LINUX_SRC := $(BUILD)/linux
-KSRC_STAMP := $(LINUX_SRC)/.extracted
+# Named after what it holds: a new file list extracts again.
+KSRC_STAMP := $(LINUX_SRC)/.extracted-ksft
 
 VM := $(TOP)/scripts/vm
 

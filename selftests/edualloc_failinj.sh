@@ -58,10 +58,11 @@
 #   injected faults reach the kernel's own caches too; a leaked pool chunk
 #   is 1024 pages)
 set -u
+. "$(dirname "$0")/edualloc_lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-ko=${EDU_MODULE:-$top/module/edualloc.ko}
-bin=${EDU_BIN:-$top/build/selftests}
+ko=$(edu_module)
+bin=$(edu_bin)
 edu=$top/build/tools/edu
 points=${EDU_FAILINJ_POINTS:-6}
 calls=${EDU_FAILINJ_CALLS:-6000}
@@ -70,7 +71,6 @@ dbg=/sys/kernel/debug/edualloc
 rate=/sys/module/edualloc/parameters/fault_rate
 fs=/sys/kernel/debug/failslab
 fpa=/sys/kernel/debug/fail_page_alloc
-. "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
 if [ ! -d "$fs" ] || [ ! -d "$fpa" ] || [ ! -e /proc/self/make-it-fail ]; then

@@ -12,10 +12,10 @@
 # EDU_MEM_TOLERANCE: pages any kernel counter may grow by (default 32: clean
 #   runs move by 15 at most; a leaked pool chunk is 1024 pages)
 set -u
-ko=${EDU_MODULE:-module/edualloc.ko}
+. "$(dirname "$0")/edualloc_lib.sh"
+ko=$(edu_module)
 cycles=${EDU_FAULT_LOAD_CYCLES:-20}
 tol=${EDU_MEM_TOLERANCE:-32}
-. "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
 echo "1..4"

@@ -40,16 +40,16 @@
 # EDU_HOTPLUG_BENCH_MS: wanted length of each benchmark with every CPU
 #   online (default 8000; hotplug makes them longer)
 set -u
+. "$(dirname "$0")/edualloc_lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-ko=${EDU_MODULE:-$top/module/edualloc.ko}
-bin=${EDU_BIN:-$top/build/selftests}
+ko=$(edu_module)
+bin=$(edu_bin)
 rounds=${EDU_HOTPLUG_ROUNDS:-2}
 stress_s=${EDU_HOTPLUG_STRESS_SECONDS:-20}
 bench_ms=${EDU_HOTPLUG_BENCH_MS:-8000}
 dbg=/sys/kernel/debug/edualloc
 sysfs=/sys/devices/system/cpu
-. "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
 

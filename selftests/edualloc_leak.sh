@@ -51,9 +51,10 @@
 #   (default 2)
 # EDU_BIN: where the selftest programs are (default build/selftests)
 set -u
+. "$(dirname "$0")/edualloc_lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-ko=${EDU_MODULE:-$top/module/edualloc.ko}
+ko=$(edu_module)
 rounds=${EDU_LEAK_CYCLES:-100}
 light=${EDU_LEAK_LIGHT:-1}
 max_s=${EDU_LEAK_MAX_SECONDS:-200}
@@ -61,10 +62,9 @@ warmup=${EDU_LEAK_WARMUP:-3}
 fuzz_calls=${EDU_LEAK_FUZZ_CALLS:-300}
 tol=${EDU_LEAK_TOLERANCE:-0.5}
 passes=${EDU_LEAK_PASSES:-2}
-bin=${EDU_BIN:-$top/build/selftests}
+bin=$(edu_bin)
 dbg=/sys/kernel/debug/edualloc
 counters="objs large vmalloc pt percpu raw tasks"
-. "$(dirname "$0")/edualloc_lib.sh"
 
 # Heavy use of a freshly loaded module, leaving things allocated.
 use_module() {

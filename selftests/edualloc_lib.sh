@@ -4,6 +4,37 @@
 
 pass=0 fail=0 n=0
 
+# Where the module file and the selftest programs are: $EDU_MODULE and
+# $EDU_BIN when set (scripts/run-selftests sets them); next to the scripts
+# in an installed kselftest tree (make -C selftests install); in the source
+# tree, module/ and build/selftests; else, for the module, the one modprobe
+# would load (installed by dkms or make install).
+edu_here=$(cd "$(dirname "$0")" && pwd)
+edu_module() {
+	local top
+
+	top=$(dirname "$edu_here")
+	if [ -n "${EDU_MODULE:-}" ]; then
+		echo "$EDU_MODULE"
+	elif [ -f "$edu_here/edualloc.ko" ]; then
+		echo "$edu_here/edualloc.ko"
+	elif [ -f "$top/module/edualloc.ko" ]; then
+		echo "$top/module/edualloc.ko"
+	else
+		modinfo -n edualloc 2>/dev/null || echo "$top/module/edualloc.ko"
+	fi
+}
+
+edu_bin() {
+	if [ -n "${EDU_BIN:-}" ]; then
+		echo "$EDU_BIN"
+	elif [ -x "$edu_here/edualloc_memstat" ]; then
+		echo "$edu_here"
+	else
+		echo "$(dirname "$edu_here")/build/selftests"
+	fi
+}
+
 # ktap_start KO: the KTAP header; SKIP (exit 4) unless root with the module
 # file KO to load.
 ktap_start() {
@@ -34,7 +65,9 @@ ok() {
 # the first reading, so that a reading execs nothing; memstat_read leaves
 # its line in $memstat.
 memstat_start() {
-	local bin=${EDU_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/selftests}
+	local bin
+
+	bin=$(edu_bin)
 
 	if [ ! -x "$bin/edualloc_memstat" ]; then
 		echo "Bail out! no $bin/edualloc_memstat: build the selftests"

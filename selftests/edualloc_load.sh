@@ -13,12 +13,12 @@
 # EDU_MEM_TOLERANCE: pages any kernel counter may grow by (default 32: clean
 #   runs move by 15 at most; a leaked pool is 16384 pages per node)
 set -u
+. "$(dirname "$0")/edualloc_lib.sh"
 
-ko=${EDU_MODULE:-module/edualloc.ko}
+ko=$(edu_module)
 cycles=${EDU_LOAD_CYCLES:-50}
 tol=${EDU_MEM_TOLERANCE:-32}
 dbg=/sys/kernel/debug/edualloc
-. "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
 echo "1..5"

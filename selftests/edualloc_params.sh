@@ -31,12 +31,16 @@
 #
 # EDU_MODULE: path of edualloc.ko (set by scripts/run-selftests)
 set -u
+. "$(dirname "$0")/edualloc_lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-ko=${EDU_MODULE:-$top/module/edualloc.ko}
+ko=$(edu_module)
+# The documented defaults: README.md of the tree, or the copy installed
+# next to this script (make -C selftests install).
+readme=$top/README.md
+[ -f "$edu_here/README.md" ] && readme=$edu_here/README.md
 dbg=/sys/kernel/debug/edualloc
 params=/sys/module/edualloc/parameters
-. "$(dirname "$0")/edualloc_lib.sh"
 
 ktap_start "$ko"
 echo "1..23"
@@ -67,7 +71,7 @@ node_free_kb() {
 
 # The README table's default of a parameter: "| `NAME` | VALUE | ... |".
 readme_default() {
-	sed -n "s/^| \`$1\` | \([^ |]*\) |.*/\1/p" "$top/README.md"
+	sed -n "s/^| \`$1\` | \([^ |]*\) |.*/\1/p" "$readme"
 }
 
 # ctl CMD...: one command to debugfs control; false if it fails.
