@@ -1746,6 +1746,8 @@ static_assert(offsetof(struct edu_walk_page, reserved) + 16 ==
 	      sizeof(struct edu_walk_page), "reserved[2] ends it");
 static_assert(offsetof(struct edu_region, reserved) + 16 ==
 	      sizeof(struct edu_region), "reserved[2] ends it");
+static_assert(offsetof(struct edu_vma, reserved) + 32 ==
+	      sizeof(struct edu_vma), "reserved[4] ends it");
 
 /*
  * The array elements end in reserved words the module only writes: they
@@ -1808,6 +1810,24 @@ TEST_F(walk, reserved_words_out_are_zero)
 			      EDU_REGION_SLOTS, sizeof(lay.region[0])));
 	for (i = 0; i < ARRAY_SIZE(lay.reserved); i++)
 		EXPECT_EQ(0, lay.reserved[i]);
+
+	/* Each VMA of the list, the caller's memory full of ones before. */
+	{
+		struct edu_vma v[16];
+		struct edu_vma_list l;
+		size_t j;
+
+		memset(v, 0xff, sizeof(v));
+		memset(&l, 0, sizeof(l));
+		l.vmas = (uintptr_t)v;
+		l.max = ARRAY_SIZE(v);
+		ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_VMA_LIST, &l));
+		ASSERT_LT(0, l.nr);
+		for (i = 0; i < l.nr; i++)
+			for (j = 0; j < ARRAY_SIZE(v[i].reserved); j++)
+				EXPECT_EQ(0, v[i].reserved[j])
+					TH_LOG("vma[%zu].reserved[%zu]", i, j);
+	}
 
 	munmap(p, (n - 8) * ps);
 	free(pg);

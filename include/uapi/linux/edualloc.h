@@ -531,8 +531,8 @@ struct edu_vma {
 	__u64 resident;		/* pages in memory */
 	__u64 huge;		/* of those, in 2 MiB/1 GiB leaves */
 	__u64 swapped;		/* pages in swap */
-	__u64 reserved[4];	/* zero */
 	char name[EDU_VMA_NAME_LEN];	/* as /proc/PID/maps: path, [heap]... */
+	__u64 reserved[4];	/* zero */
 };
 
 /* List the VMAs of a process, as /proc/PID/maps, @max at a time. */
