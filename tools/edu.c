@@ -4,16 +4,23 @@
  *
  *   edu walk PID ADDR        follow ADDR of process PID down the page tables
  *   edu range PID ADDR LEN   one line per page of [ADDR, ADDR + LEN)
+ *   edu cow                  fork, walk a page in parent and child, write it
+ *                            in the parent, walk both again: copy-on-write
+ *   edu file PATH            mmap() PATH, read one byte in its middle and
+ *                            walk the mapping: which pages the fault mapped
  *   edu maps PID             the VMAs of PID, with class and page counts
  *   edu layout               the kernel's address-space layout
  *   edu explain PFN          what the kernel knows of a physical frame
  *   edu kbuf                 kmalloc() versus vmalloc(): where the frames are
  *   edu block [ORDER [NODE]] allocate an edualloc buddy block, mmap() it and
  *                            check that its page tables point at the frames
- *                            the buddy allocator returned
+ *                            the buddy allocator returned (and see that
+ *                            /proc/self/pagemap does not show them)
  *
- * PID 0 is edu itself.  ADDR and LEN are hexadecimal (0x optional); PFN,
- * ORDER and NODE are decimal, or hex with 0x.  Frame numbers and kernel
+ * PID 0 is edu itself.  ADDR is hexadecimal (0x optional).  LEN carries
+ * its unit, so that it cannot be misread: 16p (pages), 64K, 2M, 1G
+ * (KiB, MiB, GiB) or 4096B (bytes).  PFN, ORDER and NODE are decimal, or
+ * hex with 0x.  Frame numbers and kernel
  * addresses show as "hidden" unless /dev/edualloc was opened with
  * CAP_SYS_ADMIN.  Everything goes through the ioctls of
  * include/uapi/linux/edualloc.h.
@@ -28,6 +35,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/edualloc.h>
@@ -53,8 +62,10 @@ static void die(const char *fmt, ...)
 static void print_usage(void)
 {
 	fputs("usage: edu walk PID ADDR | range PID ADDR LEN | maps PID | layout\n"
-	      "           | explain PFN | kbuf | block [ORDER [NODE]]\n"
-	      "PID 0 is edu itself; ADDR and LEN in hex, the others decimal or 0x-hex\n",
+	      "           | explain PFN | kbuf | block [ORDER [NODE]] | cow\n"
+	      "           | file PATH\n"
+	      "PID 0 is edu itself; ADDR in hex; LEN with a unit: 16p (pages),\n"
+	      "64K, 2M, 1G or 4096B (bytes); the others decimal or 0x-hex\n",
 	      stderr);
 	exit(2);
 }
@@ -69,6 +80,42 @@ static uint64_t number(const char *s, int base, const char *what)
 	if (errno || end == s || *end || *s == '-')
 		die("bad %s '%s'", what, s);
 	return v;
+}
+
+/*
+ * A length always carries its unit.  A bare "10000" used to be read as hex
+ * (16 pages), which nobody guessed; now it is refused.
+ */
+static uint64_t length(const char *s)
+{
+	static const struct {
+		char unit;
+		unsigned int shift;	/* 0 for pages: the page size decides */
+	} units[] = {
+		{ 'B', 0 }, { 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'p', 0 },
+	};
+	unsigned int i, shift;
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-' || !end[0] || end[1])
+		die("bad LEN '%s': give a unit, as in 16p (pages), 64K, 2M, 1G or 4096B (bytes)",
+		    s);
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (*end != units[i].unit &&
+		    !(units[i].shift && *end == units[i].unit + 'a' - 'A'))
+			continue;
+		shift = units[i].shift;
+		if (units[i].unit == 'p')
+			shift = __builtin_ctz(getpagesize());
+		if (v > UINT64_MAX >> shift)
+			die("LEN '%s' is too large", s);
+		return v << shift;
+	}
+	die("bad LEN '%s': the unit is one of p (pages), K, M, G or B (bytes)", s);
+	return 0;
 }
 
 static void dev_open(void)
@@ -218,26 +265,57 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 
 /* ---------------------------------------------------------- commands -- */
 
+static void walk_one(uint64_t pid, uint64_t addr, struct edu_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->pid = pid;
+	w->addr = addr;
+	xioctl(EDU_IOC_WALK, w, "walk");
+}
+
+static void print_walk(uint64_t pid, const struct edu_walk *w)
+{
+	printf("walk of %#llx in pid %llu, %llu-level paging\n",
+	       (unsigned long long)w->addr, (unsigned long long)pid,
+	       (unsigned long long)w->levels);
+	if (w->vm_end)
+		printf("VMA %#llx-%#llx, %s\n", (unsigned long long)w->vm_start,
+		       (unsigned long long)w->vm_end,
+		       edu_vma_class_name(w->vm_class));
+	print_levels(w->level);
+	print_result(&w->page, w->phys, w->effective);
+}
+
 static int do_walk(uint64_t pid, uint64_t addr)
 {
 	struct edu_walk w;
 
-	memset(&w, 0, sizeof(w));
-	w.pid = pid;
-	w.addr = addr;
-	xioctl(EDU_IOC_WALK, &w, "walk");
-	printf("walk of %#llx in pid %llu, %llu-level paging\n",
-	       (unsigned long long)addr, (unsigned long long)pid,
-	       (unsigned long long)w.levels);
-	if (w.vm_end)
-		printf("VMA %#llx-%#llx, %s\n", (unsigned long long)w.vm_start,
-		       (unsigned long long)w.vm_end, edu_vma_class_name(w.vm_class));
-	print_levels(w.level);
-	print_result(&w.page, w.phys, w.effective);
+	walk_one(pid, addr, &w);
+	print_walk(pid, &w);
 	return 0;
 }
 
-static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
+static bool page_mapped(const struct edu_walk_page *p)
+{
+	return p->result == EDU_WALK_PTE || p->result == EDU_WALK_PMD_LEAF ||
+	       p->result == EDU_WALK_PUD_LEAF;
+}
+
+static void print_len(uint64_t len)
+{
+	long psize = getpagesize();
+
+	if (len % (1024 * 1024) == 0)
+		printf("%llu MiB", (unsigned long long)(len >> 20));
+	else if (len % 1024 == 0)
+		printf("%llu KiB", (unsigned long long)(len >> 10));
+	else
+		printf("%llu bytes", (unsigned long long)len);
+	printf(" (%llu page%s)", (unsigned long long)((len + psize - 1) / psize),
+	       len > (uint64_t)psize ? "s" : "");
+}
+
+static void do_range(uint64_t pid, uint64_t addr, uint64_t len)
 {
 	struct edu_walk_range r;
 	struct edu_walk_page *pages;
@@ -247,6 +325,11 @@ static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
 	pages = calloc(max, sizeof(*pages));
 	if (!pages)
 		die("out of memory");
+	/* Say what was read, so a wrong unit shows at once. */
+	printf("range of ");
+	print_len(len);
+	printf(" from %#llx in pid %llu\n", (unsigned long long)addr,
+	       (unsigned long long)pid);
 	printf("%-18s %-11s %-4s %-12s %-8s %-4s %s\n", "address", "result",
 	       "lvl", "frame", "kind", "node", "flags");
 	memset(&r, 0, sizeof(r));
@@ -286,6 +369,160 @@ static int do_range(uint64_t pid, uint64_t addr, uint64_t len)
 	printf("%llu pages, %llu in memory\n", (unsigned long long)total,
 	       (unsigned long long)resident);
 	free(pages);
+}
+
+/*
+ * Copy-on-write with a live child: fork() shares the page read-only; the
+ * first write by the parent faults and gives the parent a copy, while the
+ * child keeps the original frame.  Returns 1 if the page tables do not
+ * show that.
+ */
+static int do_cow(void)
+{
+	static const char *const when[] = { "before", "before", "after", "after" };
+	static const char *const who[] = { "parent", "child", "parent", "child" };
+	long psize = getpagesize();
+	struct edu_walk w[4];
+	char *p;
+	int go[2], status, i, bad;
+	pid_t pid[2];
+	char c;
+
+	if (!privileged)
+		die("comparing frames needs CAP_SYS_ADMIN");
+	p = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	/* An anonymous page of our own, written so it is there. */
+	__atomic_store_n(&p[0], 1, __ATOMIC_RELAXED);
+	if (pipe(go))
+		die("pipe: %s", strerror(errno));
+	fflush(stdout);
+	pid[1] = fork();
+	if (pid[1] < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid[1]) {
+		/* The child never touches the page: it waits until told. */
+		close(go[1]);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	pid[0] = getpid();
+
+	printf("one anonymous page at %p, written by the parent (pid %d),\n"
+	       "then fork(): the child (pid %d) waits without touching it\n",
+	       (void *)p, pid[0], pid[1]);
+	for (i = 0; i < 4; i++) {
+		if (i == 2) {
+			/* The copy-on-write fault. */
+			__atomic_store_n(&p[0], 2, __ATOMIC_RELAXED);
+			printf("\n-- the parent writes to the page\n");
+		}
+		walk_one(pid[i % 2], (uintptr_t)p, &w[i]);
+		printf("\n-- %s the write: the %s\n", when[i], who[i]);
+		print_walk(pid[i % 2], &w[i]);
+	}
+	close(go[1]);
+	waitpid(pid[1], &status, 0);
+
+	printf("\n%-7s %-7s %-14s %-7s %s\n", "when", "who", "frame",
+	       "mapped", "writable");
+	for (i = 0; i < 4; i++)
+		printf("%-7s %-7s %#-14llx %-7llu %s\n", when[i], who[i],
+		       (unsigned long long)w[i].page.pfn,
+		       (unsigned long long)w[i].page.mapcount,
+		       w[i].effective & EDU_PTE_WRITE ? "yes" : "no");
+	bad = w[0].page.pfn != w[1].page.pfn ||		/* shared */
+	      w[0].page.mapcount != 2 ||
+	      (w[0].effective | w[1].effective) & EDU_PTE_WRITE ||
+	      w[2].page.pfn == w[0].page.pfn ||		/* the parent's copy */
+	      !(w[2].effective & EDU_PTE_WRITE) ||
+	      w[3].page.pfn != w[0].page.pfn ||		/* the child's original */
+	      w[3].page.mapcount != 1;
+	puts(bad ? "UNEXPECTED: this is not what copy-on-write looks like" :
+	     "copy-on-write: one frame shared read-only until the write, then a private copy for the writer");
+	munmap((void *)p, psize);
+	return bad;
+}
+
+/*
+ * Map a file and read one byte in its middle: the fault maps the page, and
+ * with it the neighbours already in the page cache (fault-around, up to
+ * /sys/kernel/debug/fault_around_bytes); the rest of the mapping is empty.
+ * Drawn one character a page, as debugfs draws a pool.
+ */
+static int do_file(const char *path)
+{
+	long psize = getpagesize();
+	struct edu_walk_range r;
+	struct edu_walk_page *pages;
+	uint64_t size, n, i, got = 0, mapped = 0, first = 0, last = 0, touch;
+	const char *p;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st))
+		die("%s: %s", path, strerror(errno));
+	size = st.st_size & ~((uint64_t)psize - 1);
+	n = size / psize;
+	if (!n || n > 65536)
+		die("%s: give a file of 1 to 65536 pages", path);
+	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	close(fd);
+	touch = n / 2;
+	printf("%s: %llu pages mapped at %p; reading one byte of page %llu\n",
+	       path, (unsigned long long)n, (void *)p,
+	       (unsigned long long)touch);
+	/* A real load, which the compiler may not drop: the fault. */
+	(void)__atomic_load_n(&p[touch * psize], __ATOMIC_RELAXED);
+
+	pages = calloc(n, sizeof(*pages));
+	if (!pages)
+		die("out of memory");
+	memset(&r, 0, sizeof(r));
+	r.start = (uintptr_t)p;
+	r.len = size;
+	while (got < n) {
+		r.pages = (uintptr_t)(pages + got);
+		r.max = n - got;
+		xioctl(EDU_IOC_WALK_RANGE, &r, "range");
+		got += r.nr;
+		if (!r.next)
+			break;
+		r.len -= r.next - r.start;
+		r.start = r.next;
+	}
+	puts("the mapping, one character a page: R the page read, # mapped, . empty");
+	for (i = 0; i < got; i++) {
+		bool m = page_mapped(&pages[i]);
+
+		if (i % 64 == 0)
+			printf("  ");
+		putchar(i == touch ? 'R' : m ? '#' : '.');
+		if (i % 64 == 63 || i == got - 1)
+			putchar('\n');
+		if (!m)
+			continue;
+		if (!mapped++)
+			first = i;
+		last = i;
+	}
+	printf("mapped: %llu page%s", (unsigned long long)mapped,
+	       mapped == 1 ? "" : "s");
+	if (mapped)
+		printf(", pages %llu-%llu, addresses %#llx-%#llx",
+		       (unsigned long long)first, (unsigned long long)last,
+		       (unsigned long long)pages[first].addr,
+		       (unsigned long long)(pages[last].addr + psize));
+	putchar('\n');
+	free(pages);
+	munmap((void *)p, size);
 	return 0;
 }
 
@@ -492,6 +729,31 @@ static int do_kbuf(void)
 }
 
 /*
+ * How many of @n pages from @addr /proc/self/pagemap calls present.  The
+ * kernel's generic page walker, which pagemap uses, skips VM_PFNMAP areas
+ * such as our buddy blocks' mappings: it reports them as holes.
+ */
+static uint64_t pagemap_present(uintptr_t addr, uint64_t n)
+{
+	uint64_t i, e, present = 0;
+	long psize = getpagesize();
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("/proc/self/pagemap: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		off_t off = (off_t)((addr / psize + i) * sizeof(e));
+
+		if (pread(fd, &e, sizeof(e), off) != sizeof(e))
+			die("/proc/self/pagemap: %s", strerror(errno));
+		present += e >> 63;	/* bit 63: page present */
+	}
+	close(fd);
+	return present;
+}
+
+/*
  * The buddy allocator and the MMU agree: allocate a block, map it into
  * our address space, and see that its PTEs hold the frames we were given.
  */
@@ -503,6 +765,7 @@ static int do_block(uint64_t order, uint64_t node)
 	struct edu_walk_page *pages;
 	long psize = getpagesize();
 	uint64_t i, n, bad = 0;
+	struct edu_walk w;
 	unsigned char *p;
 	size_t size;
 
@@ -524,8 +787,14 @@ static int do_block(uint64_t order, uint64_t node)
 		 (off_t)a.mmap_offset);
 	if (p == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
+	/* The module's mmap() calls remap_pfn_range(): no fault needed. */
+	walk_one(0, (uintptr_t)p, &w);
+	printf("mapped at %p; before any touch its first page is %s\n",
+	       (void *)p, page_mapped(&w.page) ?
+	       "mapped already (remap_pfn_range() filled the PTEs in mmap())" :
+	       "not mapped yet");
 	memset(p, 0x5a, size);	/* touch every page */
-	printf("mapped at %p and touched\n\n", (void *)p);
+	printf("touched every page\n\n");
 	do_walk(0, (uintptr_t)p);
 
 	pages = calloc(n, sizeof(*pages));
@@ -558,6 +827,9 @@ static int do_block(uint64_t order, uint64_t node)
 		putchar('\n');
 		print_frame(a.pfn);
 	}
+	printf("/proc/self/pagemap: %llu of %llu pages present (it skips PFN-mapped areas)\n",
+	       (unsigned long long)pagemap_present((uintptr_t)p, n),
+	       (unsigned long long)n);
 
 	free(pages);
 	munmap(p, size);
@@ -569,31 +841,56 @@ static int do_block(uint64_t order, uint64_t node)
 
 int main(int argc, char **argv)
 {
+	uint64_t pid, addr, len;
 	const char *cmd;
 
 	if (argc < 2)
 		print_usage();
 	cmd = argv[1];
+	/* Arguments first: a typo is reported even without the module. */
+	if (!strcmp(cmd, "walk") && argc == 4) {
+		pid = number(argv[2], 10, "PID");
+		addr = number(argv[3], 16, "ADDR");
+		dev_open();
+		return do_walk(pid, addr);
+	}
+	if (!strcmp(cmd, "range") && argc == 5) {
+		pid = number(argv[2], 10, "PID");
+		addr = number(argv[3], 16, "ADDR");
+		len = length(argv[4]);
+		dev_open();
+		do_range(pid, addr, len);
+		return 0;
+	}
+	if (!strcmp(cmd, "maps") && argc == 3) {
+		pid = number(argv[2], 10, "PID");
+		dev_open();
+		return do_maps(pid);
+	}
+	if (!strcmp(cmd, "explain") && argc == 3) {
+		addr = number(argv[2], 0, "PFN");
+		dev_open();
+		return do_explain(addr);
+	}
+	if (!strcmp(cmd, "block") && argc <= 4) {
+		addr = argc > 2 ? number(argv[2], 0, "ORDER") : 0;
+		len = argc > 3 ? number(argv[3], 0, "NODE") : EDU_NODE_LOCAL;
+		dev_open();
+		return do_block(addr, len);
+	}
+	if (!strcmp(cmd, "file") && argc == 3) {
+		dev_open();
+		return do_file(argv[2]);
+	}
+	if (argc != 2)
+		print_usage();
 	dev_open();
-	if (!strcmp(cmd, "walk") && argc == 4)
-		return do_walk(number(argv[2], 10, "PID"),
-			       number(argv[3], 16, "ADDR"));
-	if (!strcmp(cmd, "range") && argc == 5)
-		return do_range(number(argv[2], 10, "PID"),
-				number(argv[3], 16, "ADDR"),
-				number(argv[4], 16, "LEN"));
-	if (!strcmp(cmd, "maps") && argc == 3)
-		return do_maps(number(argv[2], 10, "PID"));
-	if (!strcmp(cmd, "layout") && argc == 2)
+	if (!strcmp(cmd, "cow"))
+		return do_cow();
+	if (!strcmp(cmd, "layout"))
 		return do_layout();
-	if (!strcmp(cmd, "explain") && argc == 3)
-		return do_explain(number(argv[2], 0, "PFN"));
-	if (!strcmp(cmd, "kbuf") && argc == 2)
+	if (!strcmp(cmd, "kbuf"))
 		return do_kbuf();
-	if (!strcmp(cmd, "block") && argc <= 4)
-		return do_block(argc > 2 ? number(argv[2], 0, "ORDER") : 0,
-				argc > 3 ? number(argv[3], 0, "NODE") :
-					   EDU_NODE_LOCAL);
 	print_usage();
 	return 2;
 }
