@@ -448,6 +448,23 @@ static int do_cow(void)
 	return bad;
 }
 
+/* A walk-range request for the @n pages at @p, into a new array of them. */
+static struct edu_walk_page *range_setup(struct edu_walk_range *r,
+					 const void *p, uint64_t size,
+					 uint64_t n)
+{
+	struct edu_walk_page *pages = calloc(n, sizeof(*pages));
+
+	if (!pages)
+		die("out of memory");
+	memset(r, 0, sizeof(*r));
+	r->start = (uintptr_t)p;
+	r->len = size;
+	r->pages = (uintptr_t)pages;
+	r->max = n;
+	return pages;
+}
+
 /*
  * Map a file and read one byte in its middle: the fault maps the page, and
  * with it the neighbours already in the page cache (fault-around, up to
@@ -482,12 +499,7 @@ static int do_file(const char *path)
 	/* A real load, which the compiler may not drop: the fault. */
 	(void)__atomic_load_n(&p[touch * psize], __ATOMIC_RELAXED);
 
-	pages = calloc(n, sizeof(*pages));
-	if (!pages)
-		die("out of memory");
-	memset(&r, 0, sizeof(r));
-	r.start = (uintptr_t)p;
-	r.len = size;
+	pages = range_setup(&r, p, size, n);
 	while (got < n) {
 		r.pages = (uintptr_t)(pages + got);
 		r.max = n - got;
@@ -797,14 +809,7 @@ static int do_block(uint64_t order, uint64_t node)
 	printf("touched every page\n\n");
 	do_walk(0, (uintptr_t)p);
 
-	pages = calloc(n, sizeof(*pages));
-	if (!pages)
-		die("out of memory");
-	memset(&r, 0, sizeof(r));
-	r.start = (uintptr_t)p;
-	r.len = size;
-	r.pages = (uintptr_t)pages;
-	r.max = n;
+	pages = range_setup(&r, p, size, n);
 	xioctl(EDU_IOC_WALK_RANGE, &r, "range");
 	for (i = 0; i < r.nr; i++)
 		if (pages[i].result != EDU_WALK_PTE ||
