@@ -33,9 +33,10 @@
  *   inactive_is_low(): inactive * ratio < active, ratio = int_sqrt(10 * GB)
  *                  with GB the gigabytes on both lists, or 1 below 1 GB:
  *                  the inactive list must be long enough for a page to be
- *                  used again before it reaches the tail, but no longer: the
- *                  bigger the memory, the longer a trip takes anyway, so it
- *                  may be a smaller share (50% up to 1 GB, 25% at 1 GB, 9%
+ *                  used again before it reaches the tail, but no longer,
+ *                  for what it holds is what the active list cannot; a
+ *                  small share of a big memory is still many pages, a long
+ *                  enough trip (at least 50% under 1 GB, 25% at 1 GB, 9%
  *                  at 10 GB, 3% at 100 GB).
  *
  * EDU_LRU_POLICY_FIFO, one list in arrival order: add at the head, evict at
@@ -54,7 +55,8 @@
  *                  unmapped or freed); a page not on them is left alone.
  *   shrink:        victims leave the lists for @victims (in the order
  *                  they were chosen) with flags cleared, isolated: the
- *                  caller evicts them, or adds them back.
+ *                  caller evicts them, or takes them off @victims and adds
+ *                  them back.
  *   rotate:        a page on the lists moves to where it is evicted next,
  *                  ACTIVE cleared: the inactive tail, the FIFO tail, under
  *                  the clock hand (folio_rotate_reclaimable(), for a page
@@ -63,7 +65,7 @@
  * rotate leave any other page alone.
  *
  * Counters, named after /proc/vmstat's where it has one (struct
- * edu_lru_stat).  Nothing is counted for add, del and putback.
+ * edu_lru_stat).  Nothing is counted for add and del.
  *
  * Locking: the core takes no lock.  Every call but edu_lru_init() needs the
  * caller's one lock, given to edu_lru_init() (lruvec->lru_lock's role): it
