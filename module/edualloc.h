@@ -39,6 +39,9 @@
  *                    layout, kmalloc vs vmalloc buffers, frame facts
  *   walk_dev.c       ioctls
  *   walk_debugfs.c   views (layout, walk_target, maps, walk, kbuf)
+ * Page replacement (issue 16; not in the module build yet):
+ *   lru.h, lru.c     LRU with second chance, FIFO and CLOCK: the policy
+ *                    core, its rules and lock rule (mm/vmscan.c, mm/swap.c)
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The kernel API that the allocator cores use, in user space: module/buddy.c
- * and module/pcp.c, and the slab layer on top (module/slab.c, slab_cpu.c,
- * slab_debug.c, kmalloc.c).  module/mm_env.h includes this file instead of
- * the kernel headers when the cores are compiled with -DEDU_USERSPACE, so
- * the very same .c files run in the host tests, the way
- * tools/testing/radix-tree builds lib/radix-tree.c.
+ * and module/pcp.c, the slab layer on top (module/slab.c, slab_cpu.c,
+ * slab_debug.c, kmalloc.c), and the page replacement core (module/lru.c).
+ * module/mm_env.h includes this file instead of the kernel headers when the
+ * cores are compiled with -DEDU_USERSPACE, so the very same .c files run in
+ * the host tests, the way tools/testing/radix-tree builds lib/radix-tree.c.
  *
  * Only what the cores use is here, and each piece is as thin as it can be
  * while keeping the kernel's semantics that matter to the tests:
@@ -136,6 +136,24 @@ static inline int get_order(unsigned long size)
 	size--;
 	size >>= PAGE_SHIFT;
 	return size ? 64 - __builtin_clzl(size) : 0;
+}
+
+/* lib/math/int_sqrt.c: floor(sqrt(x)), one result bit at a time. */
+static inline unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit;
+
+	if (!x)
+		return 0;
+	for (bit = 1UL << (ilog2(x) & ~1); bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
 }
 
 #define swab(x)			((unsigned long)__builtin_bswap64(x))
