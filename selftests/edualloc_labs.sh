@@ -411,9 +411,13 @@ check_04() {
 	while read -r a l; do
 		[[ $a =~ ^[0-9a-f]+-[0-9a-f]+$ ]] && edus+=("${a%-*}")
 	done < "$(o maps)"
-	key Q3 "" "the same areas, but for [vsyscall] in /proc" \
-		"the same ${#procs[@]} areas, and [vsyscall] in /proc" \
-		"$([ "${procs[*]}" = "${edus[*]}" ] && echo "the same ${#edus[@]} areas" || echo "different: ${edus[*]}"), $(count '[vsyscall]' "$(< "$(o procmaps)")" | sed 's/^1$/and [vsyscall] in \/proc/')"
+	# The vsyscall page: vsyscall= on the command line, else the config.
+	l=$(pick 'vsyscall=([a-z]+)' "$(< "$(o load)")")
+	[ -n "$l" ] || l=$(pick '^CONFIG_LEGACY_VSYSCALL_([A-Z]+)=y' "$(< "$(o load)")")
+	l=$([ "${l,,}" = none ] && echo no || echo a)
+	key Q3 "" "the same areas, but for [vsyscall] in /proc ($l vsyscall page)" \
+		"the same ${#procs[@]} areas, $l [vsyscall] in /proc" \
+		"$([ "${procs[*]}" = "${edus[*]}" ] && echo "the same ${#edus[@]} areas" || echo "different: ${edus[*]}"), $([ "$(count '[vsyscall]' "$(< "$(o procmaps)")")" = 0 ] && echo no || echo a) [vsyscall] in /proc"
 
 	have='' zero='' saw=0
 	while read -r _ i _ _ res kind _ f _ pm _ pf; do

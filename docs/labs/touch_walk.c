@@ -22,8 +22,8 @@ int main(void)
 	long ps = getpagesize();
 	struct edu_walk_page pg[NR];
 	struct edu_walk_range r = { .len = NR * ps, .max = NR };
-	volatile char *p;
-	uint64_t e;
+	unsigned long long e;
+	char *p;
 	int fd, pm, i;
 
 	fd = open("/dev/edualloc", O_RDWR | O_CLOEXEC);
@@ -34,11 +34,12 @@ int main(void)
 		perror("touch_walk");
 		return 1;
 	}
-	madvise((void *)p, NR * ps, MADV_NOHUGEPAGE);	/* 4 KiB pages */
-	p[0] = 1;
-	p[2 * ps] = 1;
-	(void)p[4 * ps];
-	(void)p[6 * ps];
+	madvise(p, NR * ps, MADV_NOHUGEPAGE);	/* 4 KiB pages */
+	/* Real stores and loads, which the compiler may not drop. */
+	__atomic_store_n(&p[0], 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&p[2 * ps], 1, __ATOMIC_RELAXED);
+	(void)__atomic_load_n(&p[4 * ps], __ATOMIC_RELAXED);
+	(void)__atomic_load_n(&p[6 * ps], __ATOMIC_RELAXED);
 
 	r.start = (uintptr_t)p;
 	r.pages = (uintptr_t)pg;
@@ -57,7 +58,7 @@ int main(void)
 		       edu_page_kind_short(pg[i].kind),
 		       (unsigned long long)pg[i].pfn,
 		       e >> 63 ? "present" : "absent",
-		       (unsigned long long)(e & ((1ULL << 55) - 1)));
+		       e & ((1ULL << 55) - 1));
 	}
 	return 0;
 }
