@@ -60,9 +60,11 @@ selftests: deps $(KSRC_STAMP)
 	$(MAKE) -C $(TOP)/selftests OUTPUT=$(BUILD)/selftests \
 		KSFT_DIR=$(LINUX_SRC)/tools/testing/selftests
 
-# The lab command-line front end, build/tools/edu.
+# The lab command-line front end, build/tools/edu, and the lab handouts'
+# C programs, build/labs/.
 tools:
 	$(MAKE) -C $(TOP)/tools OUTPUT=$(BUILD)/tools
+	$(MAKE) -C $(TOP)/docs/labs OUTPUT=$(BUILD)/labs
 
 host-tests: deps
 	$(MAKE) -C $(TOP)/selftests/host OUTPUT=$(BUILD)/host
@@ -70,7 +72,7 @@ host-tests: deps
 # Our sources, not Kbuild's generated *.mod.c.
 LINT_FILES = $(filter-out %.mod.c,$(sort $(wildcard $(TOP)/module/*.[ch] \
 	$(TOP)/selftests/*.[ch] $(TOP)/selftests/host/*.[ch] \
-	$(TOP)/tools/*.[ch] $(TOP)/include/*.h) \
+	$(TOP)/tools/*.[ch] $(TOP)/docs/labs/*.c $(TOP)/include/*.h) \
 	$(TOP)/include/uapi/linux/edualloc.h))
 
 TRACE_HDRS = $(wildcard $(TOP)/module/trace*.h)
