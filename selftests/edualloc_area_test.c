@@ -934,6 +934,43 @@ TEST_F(area, bad_args)
 	}
 }
 
+/*
+ * An opener without CAP_SYS_ADMIN learns each page's node, never its
+ * frame, as pagemap hides frames from it.
+ */
+TEST_F(area, pfn_hidden_unprivileged)
+{
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd, ok;
+		char *p;
+
+		if (edu_drop_sys_admin())
+			_exit(2);
+		fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || area_create(fd, 1, EDU_AREA_POLICY_NODE,
+					  self->pool[0], &c))
+			_exit(3);
+		p = area_map(fd, &c, 1);
+		if (!p)
+			_exit(4);
+		p[0] = 1;
+		ok = !area_info(fd, c.handle, 0, &ai) && ai.present == 1 &&
+		     ai.page_node == (__u64)self->pool[0] && !ai.page_pfn &&
+		     !(pagemap_entry(p) & PM_PFN_MASK);
+		_exit(ok ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 /* max_areas per file: past it ENOSPC; back under it, creation works. */
 TEST_F(area, per_file_limit)
 {
