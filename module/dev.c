@@ -65,6 +65,8 @@ static_assert(sizeof(struct edu_layout) == 848);
 static_assert(sizeof(struct edu_pfn_info) == 160);
 static_assert(sizeof(struct edu_kwalk) == 544);
 static_assert(sizeof(struct edu_bench) == 144);
+static_assert(sizeof(struct edu_area_create) == 96);
+static_assert(sizeof(struct edu_area_info) == 160);
 
 static unsigned int max_handles = 1U << 20;
 module_param(max_handles, uint, 0644);
@@ -73,6 +75,10 @@ MODULE_PARM_DESC(max_handles, "handles one open file may hold (default 1048576);
 static unsigned int max_caches = 256;
 module_param(max_caches, uint, 0644);
 MODULE_PARM_DESC(max_caches, "slab caches one open file may hold (default 256); past it: ENOSPC");
+
+static unsigned int max_areas = 256;
+module_param(max_areas, uint, 0644);
+MODULE_PARM_DESC(max_areas, "areas one open file may hold (default 256); past it: ENOSPC");
 
 #define EDU_ID_BITS	32
 #define EDU_ID_MASK	((1ULL << EDU_ID_BITS) - 1)
@@ -105,8 +111,13 @@ static int edu_tag_get(u16 *tag)
 /* Count one more handle of @type, or -ENOSPC past the file's limit. */
 static int edu_handle_charge(struct edu_file *ef, enum edu_obj_type type)
 {
-	unsigned int limit = type == EDU_OBJ_CACHE ? READ_ONCE(max_caches) :
-			     UINT_MAX;
+	unsigned int limit = UINT_MAX;
+
+	/* Caches and areas cost more than a handle: each has its own cap. */
+	if (type == EDU_OBJ_CACHE)
+		limit = READ_ONCE(max_caches);
+	else if (type == EDU_OBJ_AREA)
+		limit = READ_ONCE(max_areas);
 
 	if (atomic_inc_return(&ef->nr[0]) > READ_ONCE(max_handles))
 		goto undo_all;
@@ -269,6 +280,7 @@ static int edu_open(struct inode *inode, struct file *file)
 	ef->next_id = 1;
 	/* Decided once, on the opener's credentials, as pagemap does. */
 	ef->privileged = capable(CAP_SYS_ADMIN);
+	ef->mapping = file->f_mapping;
 	file->private_data = ef;
 	return 0;
 }
@@ -276,12 +288,13 @@ static int edu_open(struct inode *inode, struct file *file)
 /*
  * Close frees what the file still owns.  Slab objects go before their
  * caches, and both before buddy blocks, because a cache's destruction
- * needs its objects gone.
+ * needs its objects gone.  No area is mapped any more: a mapping holds the
+ * file open.
  */
 static int edu_release(struct inode *inode, struct file *file)
 {
 	static const enum edu_obj_type order[] = {
-		EDU_OBJ_SLAB_OBJ, EDU_OBJ_CACHE, EDU_OBJ_BLOCK,
+		EDU_OBJ_SLAB_OBJ, EDU_OBJ_CACHE, EDU_OBJ_BLOCK, EDU_OBJ_AREA,
 	};
 	struct edu_file *ef = file->private_data;
 	struct edu_obj *obj;
@@ -425,6 +438,7 @@ static const struct edu_ioc_range {
 	{ EDU_IOC_NR_SLAB,	edu_slab_ioctl },
 	{ EDU_IOC_NR_WALK,	edu_walk_ioctl },
 	{ EDU_IOC_NR_BENCH,	edu_bench_ioctl },
+	{ EDU_IOC_NR_AREA,	edu_area_ioctl },
 	{ EDU_IOC_NR_END,	NULL },
 };
 
@@ -433,7 +447,9 @@ static_assert(_IOC_NR(EDU_IOC_INFO) < EDU_IOC_NR_BUDDY);
 static_assert(_IOC_NR(EDU_IOC_NODE_STATS) < EDU_IOC_NR_SLAB);
 static_assert(_IOC_NR(EDU_IOC_OBJ_CORRUPT) < EDU_IOC_NR_WALK);
 static_assert(_IOC_NR(EDU_IOC_KWALK) < EDU_IOC_NR_BENCH);
-static_assert(_IOC_NR(EDU_IOC_BENCH) < EDU_IOC_NR_END);
+static_assert(_IOC_NR(EDU_IOC_BENCH) < EDU_IOC_NR_AREA);
+static_assert(_IOC_NR(EDU_IOC_AREA_CREATE) >= EDU_IOC_NR_AREA);
+static_assert(_IOC_NR(EDU_IOC_AREA_DESTROY) < EDU_IOC_NR_END);
 
 static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -451,8 +467,11 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+/* The offset says what is mapped: an area's window, or a block's handle. */
 static int edu_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	if (edu_area_pgoff(vma->vm_pgoff))
+		return edu_area_mmap(file->private_data, vma);
 	return edu_buddy_mmap(file->private_data, vma);
 }
 

@@ -39,6 +39,12 @@
  *                    layout, kmalloc vs vmalloc buffers, frame facts
  *   walk_dev.c       ioctls
  *   walk_debugfs.c   views (layout, walk_target, maps, walk, kbuf)
+ * Areas, the virtual-memory lab:
+ *   area.h           an area, its pages, its locking rules
+ *   area.c           creation, mmap(), the fault handler, release
+ *   area_dev.c       ioctls
+ *   area_debugfs.c   the "areas" view
+ *   trace_area.h     its tracepoints
  * Page replacement (issue 16; not in the module build yet):
  *   lru.h, lru.c     LRU with second chance, FIFO and CLOCK: the policy
  *                    core, its rules and lock rule (mm/vmscan.c, mm/swap.c)
@@ -67,6 +73,8 @@
  *   7. mmap_lock: the caller's, held by the kernel around our mmap() and
  *      vm_ops->close and by the faults of user copies; a walk target's,
  *      mmap_read_lock() in pgwalk.c and addrspace.c
+ *   7a.  edu_areas_lock (area.c), then edu_area.lock (area.h): the page
+ *        faults of an area, under mmap_lock (details in area.c)
  *   8.   page-table locks: pud_lock(), pmd_lock(), pte_offset_map_lock()
  *   9. edu_cache_cpu.lock, the local lock of a CPU's magazines
  *  10.   edu_cache_node.lock (slab.h)
@@ -83,14 +91,15 @@
  *     emptied slabs go back to the buddy allocator once the node lock is
  *     dropped, still under the local lock (9) in a magazine flush.
  *   - The walker takes nothing of ours under 7 and 8: edu_buddy_explain_pfn()
- *     runs after both are dropped.  Under a caller's mmap_lock only 11, 12
- *     (a block freed at munmap()) and 13 (the handle lookup of mmap()).
+ *     runs after both are dropped.  Under a caller's mmap_lock only 7a (an
+ *     area's fault, or its release at munmap()), 11, 12 (a block or an
+ *     area's page freed at munmap()) and 13 (the handle lookup of mmap()).
  *   - No lock from 2 to 13 is held across a user copy, whose fault would
  *     take the caller's mmap_lock: 1 and the kernel's own locks only.
  *   - Leaves outside the ladder: edu_target_lock (walk_debugfs.c), held to
  *     copy the target; edu_target_mm() takes the target's exec_update_lock
  *     then task_lock with nothing of ours held, and drops them before 7.
- *   - Sleeping (GFP_KERNEL, flush_work()) only under 1 to 7; nothing runs in
+ *   - Sleeping (GFP_KERNEL, flush_work()) only under 1 to 7a; nothing runs in
  *     interrupt context, so 9 to 13 are plain (spin_)lock()s.
  */
 #ifndef _EDUALLOC_H
@@ -113,6 +122,7 @@ enum edu_obj_type {
 	EDU_OBJ_BLOCK = 1,	/* a buddy block */
 	EDU_OBJ_CACHE,		/* a slab cache */
 	EDU_OBJ_SLAB_OBJ,	/* an object of a slab cache */
+	EDU_OBJ_AREA,		/* an area: fault-driven virtual memory */
 	EDU_OBJ_NR
 };
 
@@ -134,6 +144,7 @@ struct edu_file {
 	u16 tag;		/* high bits of every handle of this file */
 	bool privileged;	/* CAP_SYS_ADMIN at open: may see PFNs */
 	atomic_t nr[EDU_OBJ_NR];	/* handles per type; [0]: all */
+	struct address_space *mapping;	/* the file's: its areas' VMAs */
 };
 
 extern struct dentry *edu_debugfs_root;
@@ -240,5 +251,11 @@ long edu_bench_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
 int edu_walk_init(void);
 void edu_walk_exit(void);
 long edu_walk_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
+
+int edu_area_init(void);
+void edu_area_exit(void);
+long edu_area_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
+bool edu_area_pgoff(unsigned long pgoff);
+int edu_area_mmap(struct edu_file *ef, struct vm_area_struct *vma);
 
 #endif /* _EDUALLOC_H */

@@ -5,7 +5,7 @@
  * Module init and exit, the debugfs "info" file and the words of the
  * control files.  Init brings the parts
  * up in dependency order (debugfs root, buddy pools, slab caches, walker,
- * then the device, so no one can open /dev/edualloc before everything behind
+ * areas, then the device, so no one can open /dev/edualloc before everything behind
  * it works) and
  * unwinds in reverse on any failure.  Each part removes its own debugfs
  * files in its exit hook before freeing what they show: debugfs removal
@@ -119,14 +119,20 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_slab;
 
-	ret = misc_register(&edu_miscdev);
+	ret = edu_area_init();
 	if (ret)
 		goto err_walk;
+
+	ret = misc_register(&edu_miscdev);
+	if (ret)
+		goto err_area;
 
 	pr_info("loaded: %u nodes, %u cpus, device /dev/%s\n",
 		num_online_nodes(), num_online_cpus(), edu_miscdev.name);
 	return 0;
 
+err_area:
+	edu_area_exit();
 err_walk:
 	edu_walk_exit();
 err_slab:
@@ -141,6 +147,7 @@ err_debugfs:
 static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
+	edu_area_exit();
 	edu_walk_exit();
 	edu_slab_exit();
 	edu_buddy_exit();

@@ -307,6 +307,8 @@ TEST_F(core, unknown_ioctl_is_enotty)
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_SLAB - 1, struct edu_info),
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_WALK - 1, struct edu_info),
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA - 1, struct edu_info),
+		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_END - 1, struct edu_info),
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_END, struct edu_info),
 		/* EDU_IOC_INFO of ABI 1, read-only. */
 		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info),

@@ -43,6 +43,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -584,6 +586,25 @@ static void build_bench(void *p)
 	b->batch = rnd(2) ? 0 : bench_count(EDU_BENCH_MAX_BATCH);
 }
 
+static void build_area_create(void *p)
+{
+	struct edu_area_create *c = p;
+
+	c->pages = rnd(4) ? 1 + rnd(64) : interesting();
+	c->policy = rnd(8) ? rnd(EDU_AREA_NR_POLICIES) : interesting();
+	c->node = c->policy == EDU_AREA_POLICY_NODE || !rnd(8) ? any_node() : 0;
+	c->flags = rnd(8) ? 0 : interesting();
+	c->fd = rnd(8) ? 0 : interesting();
+}
+
+static void build_area_info(void *p)
+{
+	struct edu_area_info *ai = p;
+
+	ai->handle = any_handle();
+	ai->page = rnd(4) ? rnd(64) : interesting();
+}
+
 /*
  * The damage below may turn counts back into valid large ones: a benchmark
  * of 10^7 ops runs for a quarter of an hour on the debug kernel (one held a
@@ -713,7 +734,17 @@ static const struct cmd cmds[] = {
 	    RES(struct edu_corrupt_arg)),
 	CMD(EDU_IOC_BENCH, struct edu_bench, build_bench,
 	    RES(struct edu_bench)),
+	CMD(EDU_IOC_AREA_CREATE, struct edu_area_create, build_area_create,
+	    RES(struct edu_area_create)),
+	CMD(EDU_IOC_AREA_INFO, struct edu_area_info, build_area_info,
+	    RES(struct edu_area_info)),
+	CMD(EDU_IOC_AREA_DESTROY, struct edu_handle_arg, build_handle,
+	    RES(struct edu_handle_arg)),
 };
+
+/* mmap() offsets of the areas created (a small ring). */
+static __u64 area_offs[64];
+static unsigned int nr_area_offs;
 
 /*
  * The walker's commands are not generated here (edualloc_walk_test covers
@@ -808,6 +839,11 @@ static void harvest(unsigned long nr, const void *arg)
 	case EDU_IOC_OBJ_ALLOC:
 		bank_add(((const struct edu_obj_alloc *)arg)->handle);
 		break;
+	case EDU_IOC_AREA_CREATE:
+		bank_add(((const struct edu_area_create *)arg)->handle);
+		area_offs[nr_area_offs++ % ARRAY_SIZE(area_offs)] =
+			((const struct edu_area_create *)arg)->mmap_offset;
+		break;
 	case EDU_IOC_PAGE_BATCH:
 		op = (const void *)(uintptr_t)pb->ops;
 		if ((unsigned char *)op != INNER)
@@ -894,6 +930,27 @@ static void fuzz_ioctl(int fd)
 		harvest(nr, big);
 }
 
+static sigjmp_buf bus_jmp;
+static unsigned long sigbus;	/* touches of an area with no page left */
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Not inlined into its caller: a function that calls sigsetjmp() is not. */
+static void touch_mapping(unsigned char *m, size_t len, int prot)
+{
+	if (sigsetjmp(bus_jmp, 1)) {
+		sigbus++;
+		return;
+	}
+	if (prot & PROT_READ)
+		touched += m[len - 1];
+	if ((prot & PROT_WRITE) && rnd(2))
+		m[0] = 0x5a;
+}
+
 static void fuzz_mmap(int fd)
 {
 	static const int prots[] = {
@@ -905,12 +962,19 @@ static void fuzz_mmap(int fd)
 	int flags, prot;
 	unsigned char *m;
 
-	switch (rnd(4)) {
+	switch (rnd(5)) {
 	case 0:
 		off = r64() & ~(page_size - 1);
 		break;
 	case 1:
 		off = interesting() & ~(page_size - 1);
+		break;
+	case 2:		/* an area, from a page before it to well past it */
+		off = (bank_pick() + rnd(3) - 1) * page_size;
+		if (nr_area_offs)
+			off = area_offs[rnd(nr_area_offs < ARRAY_SIZE(area_offs) ?
+					    nr_area_offs : ARRAY_SIZE(area_offs))] +
+			      ((long)rnd(66) - 1) * page_size;
 		break;
 	default:
 		off = (bank_pick() + rnd(3) - 1) * page_size;
@@ -937,11 +1001,11 @@ static void fuzz_mmap(int fd)
 		wd_end();
 		return;
 	}
-	/* Touch it where we may (a private write copies); split it. */
-	if (prot & PROT_READ)
-		touched += m[len - 1];
-	if ((prot & PROT_WRITE) && rnd(2))
-		m[0] = 0x5a;
+	/*
+	 * Touch it where we may (a private write copies); split it.  A page
+	 * of an area faults in, or is SIGBUS when the pools are empty.
+	 */
+	touch_mapping(m, len, prot);
 	if (len > (size_t)page_size && rnd(2))
 		munmap(m + page_size, page_size);
 	munmap(m, len);
@@ -1062,6 +1126,7 @@ int main(int argc, char **argv)
 
 	/* The seed line must get out even if a call never returns. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGBUS, on_sigbus);
 	seed = env_or(argc > 1 ? argv[1] : NULL, "EDU_FUZZ_SEED",
 		      time(NULL) ^ getpid());
 	ncalls = env_or(argc > 2 ? argv[2] : NULL, "EDU_FUZZ_CALLS", 20000);
@@ -1125,10 +1190,10 @@ int main(int argc, char **argv)
 		       i);
 	ksft_test_result(i == CANARY_BYTES, "process_memory_intact\n");
 
-	ksft_print_msg("fuzz: %lu calls, seed %llu, %.1f s (%lu mmap)\n", calls,
-		       (unsigned long long)seed,
+	ksft_print_msg("fuzz: %lu calls, seed %llu, %.1f s (%lu mmap, %lu SIGBUS)\n",
+		       calls, (unsigned long long)seed,
 		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-		       mmaps);
+		       mmaps, sigbus);
 	ksft_print_msg("fuzz: longest call %.2f s (%s)\n", longest,
 		       longest_what ?: "none");
 	for (e = 0; e <= MAX_ERRNO; e++)

@@ -16,6 +16,10 @@
  *                            check that its page tables point at the frames
  *                            the buddy allocator returned (and see that
  *                            /proc/self/pagemap does not show them)
+ *   edu area PAGES [node N | interleave]
+ *                            create an area (EDU_IOC_AREA_CREATE), mmap() it,
+ *                            touch two pages of every three and draw which
+ *                            pages the faults made present, on which node
  *
  * PID 0 is edu itself.  ADDR is hexadecimal (0x optional).  LEN carries
  * its unit, so that it cannot be misread: 16p (pages), 64K, 2M, 1G
@@ -63,7 +67,7 @@ static void print_usage(void)
 {
 	fputs("usage: edu walk PID ADDR | range PID ADDR LEN | maps PID | layout\n"
 	      "           | explain PFN | kbuf | block [ORDER [NODE]] | cow\n"
-	      "           | file PATH\n"
+	      "           | file PATH | area PAGES [node N | interleave]\n"
 	      "PID 0 is edu itself; ADDR in hex; LEN with a unit: 16p (pages),\n"
 	      "64K, 2M, 1G or 4096B (bytes); the others decimal or 0x-hex\n",
 	      stderr);
@@ -844,6 +848,80 @@ static int do_block(uint64_t order, uint64_t node)
 	return bad ? 1 : 0;
 }
 
+/* One character per page of the area: '.' not present, else its node. */
+static void area_draw(uint64_t handle, uint64_t pages)
+{
+	struct edu_area_info ai;
+	uint64_t i;
+
+	for (i = 0; i < pages; i++) {
+		memset(&ai, 0, sizeof(ai));
+		ai.handle = handle;
+		ai.page = i;
+		xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
+		if (i % 64 == 0)
+			fputs("  ", stdout);
+		putchar(ai.page_node == EDU_NODE_NONE ? '.' :
+			ai.page_node < 10 ? '0' + (int)ai.page_node : '*');
+		if (i % 64 == 63 || i == pages - 1)
+			putchar('\n');
+	}
+	printf("  present %llu, faults: minor %llu (zero-filled %llu) major %llu sigbus %llu\n",
+	       (unsigned long long)ai.present,
+	       (unsigned long long)ai.faults_minor,
+	       (unsigned long long)ai.zero_fills,
+	       (unsigned long long)ai.faults_major,
+	       (unsigned long long)ai.faults_sigbus);
+}
+
+/*
+ * Virtual memory on demand: an area's mmap() maps nothing, and each first
+ * touch of a page faults one in from the buddy allocator.
+ */
+static int do_area(uint64_t pages, uint64_t policy, uint64_t node)
+{
+	static const char *const names[] = {
+		[EDU_AREA_POLICY_LOCAL] = "local (the faulting CPU's node)",
+		[EDU_AREA_POLICY_NODE] = "one node",
+		[EDU_AREA_POLICY_INTERLEAVE] = "interleave (page i on pool node i mod n)",
+	};
+	long psize = getpagesize();
+	struct edu_area_create c;
+	struct edu_handle_arg h;
+	uint64_t i;
+	char *p;
+
+	memset(&c, 0, sizeof(c));
+	c.pages = pages;
+	c.policy = policy;
+	c.node = node;
+	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
+	printf("area: %llu pages, policy %s", (unsigned long long)pages,
+	       names[policy]);
+	if (policy == EDU_AREA_POLICY_NODE)
+		printf(" %llu", (unsigned long long)node);
+	p = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dev_fd, (off_t)c.mmap_offset);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	printf("\nmapped at %p; '.' not present, a digit: the page's node\n",
+	       (void *)p);
+	area_draw(c.handle, pages);
+	for (i = 0; i < pages; i++)
+		if (i % 3 != 2)
+			p[i * psize] = 1;	/* one fault each */
+	puts("touched two pages of every three:");
+	area_draw(c.handle, pages);
+	printf("/proc/self/pagemap: %llu of %llu pages present (it sees VM_MIXEDMAP areas)\n",
+	       (unsigned long long)pagemap_present((uintptr_t)p, pages),
+	       (unsigned long long)pages);
+	munmap(p, pages * psize);
+	memset(&h, 0, sizeof(h));
+	h.handle = c.handle;
+	xioctl(EDU_IOC_AREA_DESTROY, &h, "EDU_IOC_AREA_DESTROY");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t pid, addr, len;
@@ -882,6 +960,21 @@ int main(int argc, char **argv)
 		len = argc > 3 ? number(argv[3], 0, "NODE") : EDU_NODE_LOCAL;
 		dev_open();
 		return do_block(addr, len);
+	}
+	if (!strcmp(cmd, "area") && argc >= 3 && argc <= 5) {
+		uint64_t policy = EDU_AREA_POLICY_LOCAL, node = 0;
+
+		len = number(argv[2], 0, "PAGES");
+		if (argc == 4 && !strcmp(argv[3], "interleave"))
+			policy = EDU_AREA_POLICY_INTERLEAVE;
+		else if (argc == 5 && !strcmp(argv[3], "node"))
+			policy = EDU_AREA_POLICY_NODE;
+		else if (argc != 3)
+			print_usage();
+		if (policy == EDU_AREA_POLICY_NODE)
+			node = number(argv[4], 0, "NODE");
+		dev_open();
+		return do_area(len, policy, node);
 	}
 	if (!strcmp(cmd, "file") && argc == 3) {
 		dev_open();

@@ -43,8 +43,9 @@
  * 2: node and CPU sets became bitmaps at user pointers (edu_info,
  * edu_bench) and EDU_IOC_INFO _IOWR; edu_walk_level, edu_walk_page and
  * edu_region gained reserved words.
+ * 3: areas, fault-driven mappings (EDU_IOC_NR_AREA); nothing else changed.
  */
-#define EDU_ABI_VERSION		2
+#define EDU_ABI_VERSION		3
 #define EDU_IOC_MAGIC		0xED
 
 /*
@@ -56,7 +57,8 @@
 #define EDU_IOC_NR_SLAB		0x30	/* the slab allocator: 0x30-0x4f */
 #define EDU_IOC_NR_WALK		0x50	/* the page-table walker: 0x50-0x6f */
 #define EDU_IOC_NR_BENCH	0x70	/* benchmarks: 0x70-0x7f */
-#define EDU_IOC_NR_END		0x80	/* the first number past them */
+#define EDU_IOC_NR_AREA		0x80	/* areas (virtual memory): 0x80-0x8f */
+#define EDU_IOC_NR_END		0x90	/* the first number past them */
 
 /* Node and CPU sets: the words a set of @bits bits takes, the largest set */
 #define EDU_MASK_WORDS(bits)	(((bits) + 63) / 64)
@@ -704,5 +706,109 @@ struct edu_bench {
 
 #define EDU_IOC_BENCH		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_BENCH + 0x00, \
 				      struct edu_bench)
+
+/* -------------------------------------------------------------- areas -- */
+
+/*
+ * An area is virtual memory the way a process gets it from mmap(): a run
+ * of @pages pages of which none is present at first.  Map it with
+ * mmap(fd, offset = mmap_offset + i * page size, length) (MAP_SHARED only,
+ * -EINVAL for private: copy-on-write would hand out copies of pages that
+ * are not edualloc's; any page-aligned part of the area, from page i on;
+ * mremap() cannot grow it).  The first touch of a page faults, and the
+ * module takes an order-0 page from its buddy allocator on the node the
+ * area's policy names, clears it and maps it: a minor fault.  Later touches
+ * of the page, from any mapping, find it present.  (Major faults, reading
+ * a page back from swap or a file, are counted apart and are zero today.)
+ *
+ * A page stays the area's, in every mapping of it, until the area goes:
+ * when its handle is freed (EDU_IOC_AREA_DESTROY or close) and its last
+ * mapping is unmapped, whichever comes last.  fork() shares the area: the
+ * child's mapping maps the same pages and keeps the area alive too.
+ *
+ * When the policy's nodes have no page left (the min watermark counts), the
+ * fault fails with SIGBUS, as a hugetlbfs or tmpfs mapping whose pool is
+ * empty does, and the page stays not present (a later touch tries again).
+ * A system call that touches such a page fails with -EFAULT.
+ *
+ * The pages are mapped as PFNs without struct page references
+ * (VM_MIXEDMAP), so /proc/PID/pagemap and mincore() see them, but
+ * get_user_pages() does not: O_DIRECT, process_vm_readv() and vmsplice()
+ * on an area fail with -EFAULT.
+ */
+#define EDU_AREA_POLICY_LOCAL	 0	/* the faulting CPU's node, others
+					 * when it is full (first touch)
+					 */
+#define EDU_AREA_POLICY_NODE	 1	/* @node only, never another */
+#define EDU_AREA_POLICY_INTERLEAVE 2	/* page i on the (i mod n)-th of the
+					 * n nodes with a pool, ascending;
+					 * others when that one is full
+					 */
+#define EDU_AREA_NR_POLICIES	3
+
+/* edu_area_create.flags */
+#define EDU_AREA_FILE		_BITULL(0)	/* reserved: pages read from
+						 * the file @fd; -EINVAL for now
+						 */
+#define EDU_AREA_FLAGS		0x0ULL		/* the flags accepted */
+
+/* Largest area: the module also refuses more pages than all pools hold. */
+#define EDU_AREA_MAX_PAGES	_BITULL(20)
+
+/*
+ * Create an area: its handle and the mmap() offset of its first page.
+ * @pages of 0 or past EDU_AREA_MAX_PAGES, an unknown policy or flag, a
+ * @node given to another policy than EDU_AREA_POLICY_NODE (or not a node
+ * with a pool for it), a non-zero @fd, out fields or reserved words: -EINVAL.
+ * More pages than all the pools hold (edu_info.pool_pages): -ENOMEM.  One
+ * open file holds at most max_areas areas (module parameter): -ENOSPC.
+ */
+struct edu_area_create {
+	__u64 pages;		/* in: 1..EDU_AREA_MAX_PAGES */
+	__u64 policy;		/* in: EDU_AREA_POLICY_* */
+	__u64 node;		/* in: EDU_AREA_POLICY_NODE: the node; else 0 */
+	__u64 flags;		/* in: EDU_AREA_FLAGS */
+	__u64 fd;		/* in: reserved for EDU_AREA_FILE: 0 */
+	__u64 handle;		/* out */
+	__u64 mmap_offset;	/* out: of page 0; areas' offsets never
+				 * overlap, those of blocks neither
+				 */
+	__u64 reserved[5];
+};
+
+/*
+ * What an area is, its counters, and one page of it (@page).  The inputs
+ * are @handle and @page (< @pages, else -EINVAL); the other fields, reserved
+ * words aside, are ignored, so one structure may be passed again.
+ */
+struct edu_area_info {
+	__u64 handle;		/* in */
+	__u64 page;		/* in: index of the page to describe */
+	__u64 pages;		/* out: as created */
+	__u64 policy;		/* out */
+	__u64 node;		/* out */
+	__u64 flags;		/* out */
+	__u64 mmap_offset;	/* out */
+	__u64 present;		/* out: pages present */
+	__u64 mappings;		/* out: VMAs mapping it, in all processes */
+	__u64 faults_minor;	/* out: faults served without I/O */
+	__u64 faults_major;	/* out: faults that read the page (0 today) */
+	__u64 zero_fills;	/* out: of the minor ones, pages allocated and
+				 * cleared (each page's first touch)
+				 */
+	__u64 faults_sigbus;	/* out: faults refused: no page to be had */
+	__u64 page_node;	/* out: node of page @page, or EDU_NODE_NONE
+				 * while it is not present
+				 */
+	__u64 page_pfn;		/* out: its frame (EDU_CAP_PFN), else 0 */
+	__u64 reserved[5];
+};
+
+#define EDU_IOC_AREA_CREATE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x00, \
+				      struct edu_area_create)
+#define EDU_IOC_AREA_INFO	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x01, \
+				      struct edu_area_info)
+#define EDU_IOC_AREA_DESTROY	_IOW(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x02, \
+				     struct edu_handle_arg)
 
 #endif /* _UAPI_LINUX_EDUALLOC_H */

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Areas: fault-driven mappings, what area.c, area_dev.c and area_debugfs.c
+ * share.  An area is a range of pages of virtual memory; each page is
+ * either not present or backed by an order-0 page of edualloc's buddy
+ * allocator, taken at its first fault.  Locking rules: area.c.
+ */
+#ifndef _EDU_AREA_H
+#define _EDU_AREA_H
+
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/xarray.h>
+
+#include "buddy.h"
+#include "edualloc.h"
+
+/*
+ * mmap() offsets: blocks use their handle (below 2^48 pages), areas a window
+ * of EDU_AREA_MAX_PAGES pages each from EDU_AREA_PGOFF_BASE on, indexed by
+ * the area's id, which is unique among live areas of all files.  So every
+ * page of every area has an offset of its own in the device's address_space:
+ * unmap_mapping_range() on it reaches exactly that page, in every process
+ * that maps it (fork, mremap included).
+ */
+#define EDU_AREA_PGOFF_BASE	BIT(48)
+#define EDU_AREA_WINDOW_SHIFT	20
+#define EDU_AREA_MAX_ID		((1U << 28) - 1)
+static_assert(EDU_AREA_MAX_PAGES == 1ULL << EDU_AREA_WINDOW_SHIFT);
+/* The last page of the last window still has a positive loff_t. */
+static_assert(EDU_AREA_PGOFF_BASE +
+	      ((u64)(EDU_AREA_MAX_ID + 1) << EDU_AREA_WINDOW_SHIFT) <=
+	      (1ULL << (63 - PAGE_SHIFT)));
+
+/* edu_area_page.state */
+#define EDU_AP_NONE	0	/* never touched, or failed: nothing behind it */
+#define EDU_AP_PRESENT	1	/* a page of the pool: @nid, @idx */
+
+/* One page of an area: 8 bytes.  Pool indexes fit 32 bits (pool_mb). */
+struct edu_area_page {
+	u32 idx;		/* pool index of the page on node @nid */
+	u16 nid;
+	u8 state;		/* EDU_AP_* */
+	u8 unused;
+};
+
+struct edu_area {
+	struct edu_obj obj;	/* refs: the handle, each VMA mapping it */
+	struct mutex lock;	/* see area.c */
+	u32 id;			/* window of mmap offsets, edu_areas key */
+	unsigned int policy;	/* EDU_AREA_POLICY_* */
+	int nid;		/* EDU_AREA_POLICY_NODE: the node */
+	unsigned long pages;
+	unsigned long pgoff;	/* offset (pages) of page 0 */
+	struct address_space *mapping;	/* the device file's, for eviction */
+	u64 handle;		/* in its file's table; 0 until it is */
+	pid_t owner;		/* tgid of the creator */
+	char comm[TASK_COMM_LEN];
+	atomic_t mappings;	/* VMAs mapping it */
+	/* Under @lock: */
+	unsigned long present;
+	u64 faults_minor;
+	u64 faults_major;
+	u64 zero_fills;
+	u64 faults_sigbus;
+	struct edu_area_page *map;	/* @pages entries */
+};
+
+/* All areas, for the view and the totals (area.c). */
+struct edu_area_totals {
+	u64 faults_minor;
+	u64 faults_major;
+	u64 zero_fills;
+	u64 faults_sigbus;
+};
+
+extern struct xarray edu_areas;
+extern struct mutex edu_areas_lock;
+
+/* How a fault was served (tracepoint edualloc_area_fault). */
+#define EDU_AREA_FAULT_ZERO	0	/* minor: page allocated and cleared */
+#define EDU_AREA_FAULT_MAPPED	1	/* minor: the page was present */
+#define EDU_AREA_FAULT_SIGBUS	2	/* no page to be had */
+#define EDU_AREA_FAULT_MAJOR	3	/* read back (swap, file): later */
+
+/* area.c */
+struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
+				 unsigned int policy, int nid, int *err);
+void edu_area_publish(struct edu_area *a, u64 handle);
+void edu_area_totals(struct edu_area_totals *t);
+
+/* area_debugfs.c */
+void edu_area_debugfs_init(void);
+void edu_area_debugfs_exit(void);
+
+#endif /* _EDU_AREA_H */

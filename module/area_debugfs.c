@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The "areas" view: every area, its counters, and a map of its pages, one
+ * character each, in the style of nodeN/map.  No frame numbers: which node
+ * backs a page is the lesson; the frames are in EDU_IOC_AREA_INFO for
+ * openers with CAP_SYS_ADMIN and in /proc/PID/pagemap.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+
+#include "area.h"
+#include "edualloc.h"
+
+#define EDU_AREA_MAP_COLS	64
+
+static const char *const edu_policy_names[EDU_AREA_NR_POLICIES] = {
+	[EDU_AREA_POLICY_LOCAL] = "local",
+	[EDU_AREA_POLICY_NODE] = "node",
+	[EDU_AREA_POLICY_INTERLEAVE] = "interleave",
+};
+
+/* '.' not present, else the node: 0-9, then a-z, '*' past those. */
+static char edu_area_page_char(const struct edu_area_page *p)
+{
+	if (p->state != EDU_AP_PRESENT)
+		return '.';
+	if (p->nid < 10)
+		return '0' + p->nid;
+	if (p->nid < 36)
+		return 'a' + p->nid - 10;
+	return '*';
+}
+
+static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
+{
+	char line[EDU_AREA_MAP_COLS + 1];
+	unsigned long i;
+
+	mutex_lock(&a->lock);
+	seq_printf(m, "area %u pid %d comm %s pages %lu policy %s",
+		   a->id, a->owner, a->comm, a->pages,
+		   edu_policy_names[a->policy]);
+	if (a->policy == EDU_AREA_POLICY_NODE)
+		seq_printf(m, " %d", a->nid);
+	seq_printf(m, " present %lu mappings %d minor %llu major %llu zero_fills %llu sigbus %llu\n",
+		   a->present, atomic_read(&a->mappings), a->faults_minor,
+		   a->faults_major, a->zero_fills, a->faults_sigbus);
+	for (i = 0; i < a->pages; i++) {
+		line[i % EDU_AREA_MAP_COLS] = edu_area_page_char(&a->map[i]);
+		if (i % EDU_AREA_MAP_COLS == EDU_AREA_MAP_COLS - 1 ||
+		    i == a->pages - 1) {
+			line[i % EDU_AREA_MAP_COLS + 1] = '\0';
+			seq_printf(m, "  %s\n", line);
+		}
+	}
+	mutex_unlock(&a->lock);
+}
+
+static int areas_show(struct seq_file *m, void *unused)
+{
+	struct edu_area_totals t;
+	struct edu_area *a;
+	unsigned long id;
+
+	edu_area_totals(&t);
+	seq_printf(m, "faults: minor %llu major %llu zero_fills %llu sigbus %llu\n",
+		   t.faults_minor, t.faults_major, t.zero_fills,
+		   t.faults_sigbus);
+	seq_puts(m, "map: . not present, 0-9 a-z node of the page, 64 pages a line\n");
+	mutex_lock(&edu_areas_lock);
+	xa_for_each(&edu_areas, id, a)
+		edu_area_show_one(m, a);
+	mutex_unlock(&edu_areas_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(areas);
+
+static struct dentry *edu_areas_dentry;
+
+void edu_area_debugfs_init(void)
+{
+	edu_areas_dentry = debugfs_create_file("areas", 0400, edu_debugfs_root,
+					       NULL, &areas_fops);
+}
+
+void edu_area_debugfs_exit(void)
+{
+	debugfs_remove(edu_areas_dentry);
+	edu_areas_dentry = NULL;
+}

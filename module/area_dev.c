@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Areas as programs see them: the ioctls of EDU_IOC_NR_AREA.  Each handler
+ * copies its argument in, validates it, calls area.c and copies the answer
+ * out; no lock is held across a user copy.  mmap() and the faults are in
+ * area.c.
+ */
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/nospec.h>
+#include <linux/uaccess.h>
+
+#include "area.h"
+#include "buddy.h"
+#include "edualloc.h"
+
+static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
+{
+	struct edu_area_create c;
+	nodemask_t pool_nodes;
+	struct edu_area *a;
+	int nid = NUMA_NO_NODE, ret;
+	u64 pool_pages;
+
+	if (copy_from_user(&c, uarg, sizeof(c)))
+		return -EFAULT;
+	if (!EDU_RESERVED_OK(&c) || c.handle || c.mmap_offset || c.fd ||
+	    (c.flags & ~EDU_AREA_FLAGS) || !c.pages ||
+	    c.pages > EDU_AREA_MAX_PAGES || c.policy >= EDU_AREA_NR_POLICIES)
+		return -EINVAL;
+	if (c.policy == EDU_AREA_POLICY_NODE) {
+		/* Bound to one node: one with a pool. */
+		if (c.node == EDU_NODE_LOCAL || edu_uapi_node(c.node, &nid) ||
+		    !edu_nodes[nid])
+			return -EINVAL;
+	} else if (c.node) {
+		return -EINVAL;
+	}
+	/* Until pages can be evicted, more than all pools could never be. */
+	edu_buddy_info(&pool_nodes, &pool_pages);
+	if (c.pages > pool_pages)
+		return -ENOMEM;
+
+	a = edu_area_create(ef, c.pages, c.policy, nid, &ret);
+	if (!a)
+		return ret;
+	ret = edu_handle_add(ef, &a->obj, &c.handle);
+	if (ret) {
+		edu_obj_put(&a->obj);
+		return ret;
+	}
+	edu_area_publish(a, c.handle);
+	c.mmap_offset = (u64)a->pgoff << PAGE_SHIFT;
+	if (copy_to_user(uarg, &c, sizeof(c))) {
+		/* The caller cannot learn the handle: do not leak the area. */
+		edu_handle_free(ef, c.handle, EDU_OBJ_AREA);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long edu_ioctl_area_info(struct edu_file *ef, void __user *uarg)
+{
+	struct edu_area_info in, out = { 0 };
+	struct edu_area_page *p;
+	struct edu_obj *obj;
+	struct edu_area *a;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (!EDU_RESERVED_OK(&in))
+		return -EINVAL;
+	obj = edu_handle_get(ef, in.handle, EDU_OBJ_AREA);
+	if (!obj)
+		return -EINVAL;
+	a = container_of(obj, struct edu_area, obj);
+	if (in.page >= a->pages) {
+		edu_obj_put(obj);
+		return -EINVAL;
+	}
+	out.handle = in.handle;
+	out.page = in.page;
+	out.pages = a->pages;
+	out.policy = a->policy;
+	out.node = a->policy == EDU_AREA_POLICY_NODE ? a->nid : 0;
+	out.flags = 0;
+	out.mmap_offset = (u64)a->pgoff << PAGE_SHIFT;
+	out.mappings = atomic_read(&a->mappings);
+	p = &a->map[array_index_nospec(in.page, a->pages)];
+
+	mutex_lock(&a->lock);
+	out.present = a->present;
+	out.faults_minor = a->faults_minor;
+	out.faults_major = a->faults_major;
+	out.zero_fills = a->zero_fills;
+	out.faults_sigbus = a->faults_sigbus;
+	out.page_node = EDU_NODE_NONE;
+	if (p->state == EDU_AP_PRESENT) {
+		out.page_node = p->nid;
+		if (ef->privileged)
+			out.page_pfn = edu_idx_to_pfn(edu_nodes[p->nid],
+						      p->idx);
+	}
+	mutex_unlock(&a->lock);
+	edu_obj_put(obj);
+	return copy_to_user(uarg, &out, sizeof(out)) ? -EFAULT : 0;
+}
+
+long edu_area_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg)
+{
+	switch (cmd) {
+	case EDU_IOC_AREA_CREATE:
+		return edu_ioctl_area_create(ef, arg);
+	case EDU_IOC_AREA_INFO:
+		return edu_ioctl_area_info(ef, arg);
+	case EDU_IOC_AREA_DESTROY:
+		return edu_ioctl_handle_free(ef, arg, EDU_OBJ_AREA);
+	}
+	return -ENOTTY;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Tracepoints of areas (system "edualloc", next to the buddy's in trace.h):
+ *
+ *   echo 1 > /sys/kernel/tracing/events/edualloc/edualloc_area_fault/enable
+ *
+ * One event per fault on an area: which page, the node and frame that back
+ * it, and how it was served.  PFNs appear because tracefs is root-only.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM edualloc
+
+#if !defined(_EDU_TRACE_AREA_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _EDU_TRACE_AREA_H
+
+#include <linux/tracepoint.h>
+#include "area.h"
+
+TRACE_EVENT(edualloc_area_fault,
+	TP_PROTO(unsigned int area, unsigned long page, int nid,
+		 unsigned long pfn, unsigned int kind),
+	TP_ARGS(area, page, nid, pfn, kind),
+	TP_STRUCT__entry(
+		__field(unsigned int, area)
+		__field(unsigned long, page)
+		__field(int, nid)
+		__field(unsigned long, pfn)
+		__field(unsigned int, kind)
+	),
+	TP_fast_assign(
+		__entry->area = area;
+		__entry->page = page;
+		__entry->nid = nid;
+		__entry->pfn = pfn;
+		__entry->kind = kind;
+	),
+	TP_printk("area=%u page=%lu node=%d pfn=0x%lx %s", __entry->area,
+		  __entry->page, __entry->nid, __entry->pfn,
+		  __print_symbolic(__entry->kind,
+				   { EDU_AREA_FAULT_ZERO, "minor-zero" },
+				   { EDU_AREA_FAULT_MAPPED, "minor-present" },
+				   { EDU_AREA_FAULT_SIGBUS, "sigbus" },
+				   { EDU_AREA_FAULT_MAJOR, "major" }))
+);
+
+#endif /* _EDU_TRACE_AREA_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace_area
+#include <trace/define_trace.h>
