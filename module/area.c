@@ -5,8 +5,13 @@
  * nothing; the first touch of a page faults into edu_area_fault(), which
  * takes an order-0 page from edualloc's buddy allocator on the node the
  * area's policy names, clears it and installs it in the faulting page
- * table.  That is a minor fault: no I/O.  (Major faults, reading a page
- * back from swap or a file, come with those.)
+ * table.  That is a minor fault: no I/O.  Reclaim (reclaim.c) may later
+ * evict the page: unmapped from every process, its content written to a
+ * swap slot (swap.c), its frame freed.  The next touch faults again and
+ * reads the slot back into a new page: a major fault, reported to the kernel
+ * as VM_FAULT_MAJOR so that the task's maj_flt counts it as for any
+ * swap-in.  A fault that finds no free page reclaims itself (direct
+ * reclaim) and tries again; SIGBUS only when nothing can be evicted either.
  *
  * How pages are mapped.  Our pages are sub-pages of order-10 chunks taken
  * without __GFP_COMP, so their struct pages have no reference count of
@@ -27,11 +32,18 @@
  * there.  fork() copies the PTEs of a VM_MIXEDMAP VMA as they are (a shared
  * mapping is not copy-on-write): parent and child map the same pages.
  *
- * Eviction (a later step) needs to unmap one page from every process.  Each
- * page has an mmap offset of its own in the device's address_space (area.h),
- * and every VMA of the area is in that address_space's i_mmap tree, so
- * unmap_mapping_range(a->mapping, offset, PAGE_SIZE, 0) does it, after fork()
- * and mremap() too, with no list of VMAs of our own.
+ * Eviction must unmap a page from every process.  Each page has an mmap
+ * offset of its own in the device's address_space (area.h), and every VMA
+ * of the area is in that address_space's i_mmap tree, so
+ * unmap_mapping_range(a->mapping, offset, PAGE_SIZE, 0) does it, after
+ * fork() and mremap() too, TLB flush included.  Reading the Accessed bits
+ * needs the VMAs themselves (the PTEs of a page in each process), and the
+ * kernel's i_mmap iterators are not exported: the area keeps its own list,
+ * struct edu_area_vma, added by mmap() and ->open, removed by ->close.
+ *
+ * Page states: NONE -> PRESENT (first fault) -> SWAPPED (evicted) ->
+ * PRESENT (major fault) ...; a present page is on its node's LRU lists,
+ * or isolated by reclaim, which then holds a reference on the area.
  *
  * Locking, outermost first (the module's ladder is in edualloc.h):
  *
@@ -44,11 +56,22 @@
  *                        threads fault on it, and so eviction, holding it
  *                        too, cannot free a page between its allocation
  *                        and its PTE.  May sleep (page-table allocation).
+ *                        Never held across reclaim: a fault that must
+ *                        reclaim drops it first, so that reclaim may take
+ *                        any area's lock, this one's included.
  *         i_mmap_rwsem   of the device's address_space, taken by
- *                        unmap_mapping_range() (eviction, later); like the
- *                        folio lock of mm/rmap.c's order, ours comes first
+ *                        unmap_mapping_range() (eviction); like the folio
+ *                        lock of mm/rmap.c's order, ours comes first
  *           page-table lock   taken by vmf_insert_mixed()
+ *         edu_lruvec.lock    (reclaim.c) to add or remove a present page
+ *         edu_swap.lock      (swap.c) a leaf
  *         edu_pcp.lock, edu_node.lock   the buddy allocator's (buddy.h)
+ *   edu_lruvec.lock      reclaim's young test, with no mutex held, takes
+ *     edu_area.vma_lock  a spinlock: the list of VMAs (@vmas)
+ *       mmap_lock        mmap_read_trylock() of each mapping process: a
+ *                        fault holds mmap_lock around edu_area.lock, so
+ *                        only a trylock may come this way round
+ *         page-table lock
  *   xa_lock(edu_areas)   a leaf: id allocation, lookup by mmap(), @handle
  *
  * Release takes edu_areas_lock under a caller's mmap_lock (munmap()); the
@@ -69,6 +92,8 @@
 #include "buddy.h"
 #include "compat.h"
 #include "edualloc.h"
+#include "reclaim.h"
+#include "swap.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace_area.h"
@@ -93,22 +118,46 @@ bool edu_area_pgoff(unsigned long pgoff)
 	return pgoff >= EDU_AREA_PGOFF_BASE;
 }
 
+/* Pages an area's release takes off the lists per lock round trip. */
+#define EDU_RELEASE_BATCH	64
+
 static void edu_area_release(struct edu_obj *obj)
 {
 	struct edu_area *a = container_of(obj, struct edu_area, obj);
-	unsigned long i;
+	struct edu_lru_page *lru[EDU_RELEASE_BATCH];
+	u16 nids[EDU_RELEASE_BATCH];
+	unsigned long i, j, n, nr;
 
 	/* Out of the view first: it reads the area under edu_areas_lock. */
 	mutex_lock(&edu_areas_lock);
 	xa_erase(&edu_areas, a->id);
 	mutex_unlock(&edu_areas_lock);
-	for (i = 0; i < a->pages; i++) {
-		struct edu_area_page *p = &a->map[i];
+	WARN_ON(!list_empty(&a->vmas));
+	/*
+	 * Off the lists first, a batch at a time (a victim whose tryget failed
+	 * is off them already, left for us to free), then back to the buddy
+	 * allocator and the swap area.
+	 */
+	for (i = 0; i < a->pages; i += n) {
+		n = min_t(unsigned long, a->pages - i, EDU_RELEASE_BATCH);
+		for (j = 0, nr = 0; j < n; j++) {
+			struct edu_area_page *p = &a->map[i + j];
 
-		if (p->state == EDU_AP_PRESENT)
-			edu_free_pages(edu_nodes[p->nid], p->idx, 0);
-		if (i % 4096 == 4095)
-			cond_resched();
+			if (p->state == EDU_AP_PRESENT) {
+				lru[nr] = &p->lru;
+				nids[nr++] = p->nid;
+			}
+		}
+		edu_reclaim_del_many(lru, nids, nr);
+		for (j = 0; j < n; j++) {
+			struct edu_area_page *p = &a->map[i + j];
+
+			if (p->state == EDU_AP_PRESENT)
+				edu_free_pages(edu_nodes[p->nid], p->idx, 0);
+			else if (p->state == EDU_AP_SWAPPED)
+				edu_swap_free(p->idx);
+		}
+		cond_resched();
 	}
 	mutex_destroy(&a->lock);
 	kvfree(a->map);
@@ -130,6 +179,8 @@ struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
 	if (!a->map)
 		goto err_area;
 	mutex_init(&a->lock);
+	spin_lock_init(&a->vma_lock);
+	INIT_LIST_HEAD(&a->vmas);
 	a->policy = policy;
 	a->nid = nid;
 	a->pages = pages;
@@ -210,12 +261,16 @@ static int edu_area_node(struct edu_area *a, unsigned long i,
 	}
 }
 
-/* Back page @i with a cleared page of the pool.  Under a->lock. */
-static int edu_area_fill(struct edu_area *a, unsigned long i)
+/*
+ * Back page @i with a page of the pool: cleared on its first touch, read
+ * from its swap slot after an eviction (*major).  Under a->lock.
+ */
+static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 {
 	struct edu_area_page *p = &a->map[i];
 	struct edu_page_ref ref;
 	unsigned int flags;
+	void *page;
 	int nid, err;
 
 	lockdep_assert_held(&a->lock);
@@ -223,69 +278,262 @@ static int edu_area_fill(struct edu_area *a, unsigned long i)
 	err = edu_alloc_pages(nid, 0, flags, &ref);
 	if (err)
 		return err;
-	clear_page(edu_idx_to_virt(ref.node, ref.idx));
-	/* The zeros before the PTE, as __folio_mark_uptodate() orders them. */
+	page = edu_idx_to_virt(ref.node, ref.idx);
+	*major = p->state == EDU_AP_SWAPPED;
+	if (*major) {
+		edu_swap_in(p->idx, page);
+		edu_swap_free(p->idx);
+		a->swapped--;
+	} else {
+		clear_page(page);
+	}
+	/* The content before the PTE, as __folio_mark_uptodate() orders it. */
 	smp_wmb();
 	p->idx = ref.idx;
 	p->nid = ref.node->nid;
 	p->state = EDU_AP_PRESENT;
 	a->present++;
+	p->lru.owner = a;
+	edu_reclaim_add(p->nid, &p->lru);
 	return 0;
 }
+
+/* Faults that found no page reclaim and retry at most this many times. */
+#define EDU_AREA_RECLAIM_RETRIES	8
 
 static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct edu_area *a = vma->vm_private_data;
+	struct edu_area_vma *av = vma->vm_private_data;
+	struct edu_area *a = av->area;
 	unsigned long i = vmf->pgoff - a->pgoff, pfn;
-	unsigned int kind = EDU_AREA_FAULT_MAPPED;
+	unsigned int kind = EDU_AREA_FAULT_MAPPED, flags;
 	struct edu_area_page *p;
-	vm_fault_t ret;
-	int nid;
+	vm_fault_t ret = 0;
+	int nid, tries;
+	bool major;
 
 	/* mmap() checked the range and VM_DONTEXPAND keeps it. */
 	if (WARN_ON_ONCE(i >= a->pages))
 		return VM_FAULT_SIGBUS;
 	i = array_index_nospec(i, a->pages);
 	p = &a->map[i];
-	mutex_lock(&a->lock);
-	if (p->state == EDU_AP_NONE) {
-		if (edu_area_fill(a, i)) {
-			a->faults_sigbus++;
-			mutex_unlock(&a->lock);
-			atomic64_inc(&edu_area_sigbus);
-			trace_edualloc_area_fault(a->id, i, NUMA_NO_NODE, 0,
-						  EDU_AREA_FAULT_SIGBUS);
-			return VM_FAULT_SIGBUS;
+	for (tries = 0;; tries++) {
+		mutex_lock(&a->lock);
+		if (p->state == EDU_AP_PRESENT)
+			break;
+		if (!edu_area_fill(a, i, &major)) {
+			if (major) {
+				a->faults_major++;
+				atomic64_inc(&edu_area_major);
+				kind = EDU_AREA_FAULT_MAJOR;
+				ret = VM_FAULT_MAJOR;
+			} else {
+				a->zero_fills++;
+				atomic64_inc(&edu_area_zero_fills);
+				kind = EDU_AREA_FAULT_ZERO;
+			}
+			break;
 		}
-		a->zero_fills++;
-		atomic64_inc(&edu_area_zero_fills);
-		kind = EDU_AREA_FAULT_ZERO;
+		mutex_unlock(&a->lock);
+		/* No page: reclaim one ourselves, without our lock. */
+		nid = edu_area_node(a, i, &flags);
+		if (tries < EDU_AREA_RECLAIM_RETRIES &&
+		    edu_reclaim_direct(nid, flags & EDU_AF_THISNODE))
+			continue;
+		mutex_lock(&a->lock);
+		if (p->state == EDU_AP_PRESENT)
+			break;	/* another thread got one meanwhile */
+		a->faults_sigbus++;
+		mutex_unlock(&a->lock);
+		atomic64_inc(&edu_area_sigbus);
+		trace_edualloc_area_fault(a->id, i, NUMA_NO_NODE, 0,
+					  EDU_AREA_FAULT_SIGBUS);
+		return VM_FAULT_SIGBUS;
 	}
 	nid = p->nid;
 	pfn = edu_idx_to_pfn(edu_nodes[nid], p->idx);
 	/* VM_FAULT_NOPAGE, also when a racing thread mapped it first. */
-	ret = vmf_insert_mixed(vma, vmf->address, pfn_to_pfn_t(pfn));
-	a->faults_minor++;
+	ret |= vmf_insert_mixed(vma, vmf->address, pfn_to_pfn_t(pfn));
+	if (!(ret & VM_FAULT_MAJOR))
+		a->faults_minor++;
 	mutex_unlock(&a->lock);
-	atomic64_inc(&edu_area_minor);
+	if (!(ret & VM_FAULT_MAJOR))
+		atomic64_inc(&edu_area_minor);
 	trace_edualloc_area_fault(a->id, i, nid, pfn, kind);
 	return ret;
 }
 
-/* A copy of a mapping: fork(), or a VMA split by munmap()/mprotect(). */
+/*
+ * Clear the Accessed bit of the PTE mapping @pfn at @addr in @mm; was it
+ * set?  Under mmap_read_lock(), which keeps every level but the PTE table
+ * (edu_pte_offset_map_lock() checks that one).  Areas map only PTEs.
+ */
+static bool edu_pte_test_and_clear_young(struct mm_struct *mm,
+					 unsigned long addr, unsigned long pfn)
+{
+	spinlock_t *ptl;	/* lock of the PTE table */
+	bool young = false;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	pgd = pgd_offset(mm, addr);
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return false;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || pud_bad(*pud))
+		return false;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(*pmd) || pmd_bad(*pmd) || pmd_trans_huge(*pmd))
+		return false;
+	pte = edu_pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return false;
+	if (pte_present(ptep_get(pte)) && pte_pfn(ptep_get(pte)) == pfn)
+		young = edu_ptep_test_and_clear_young(pte);
+	pte_unmap_unlock(pte, ptl);
+	return young;
+}
+
+/*
+ * Was page @lp used since the last look?  Reads and clears the Accessed bit
+ * of every PTE mapping it, in every process, as folio_referenced() does
+ * (x86 needs no TLB flush for that: a stale TLB entry only delays the next
+ * A bit, see ptep_clear_flush_young()).  Under the page's lruvec lock, which
+ * keeps the page on the lists and so its area from being freed.  A process
+ * whose mmap_lock is taken counts as a reference: come back later.
+ */
+bool edu_area_page_young(struct edu_lru_page *lp)
+{
+	struct edu_area_page *p = container_of(lp, struct edu_area_page, lru);
+	struct edu_area *a = lp->owner;
+	unsigned long pgoff = a->pgoff + (p - a->map);
+	unsigned long pfn = edu_idx_to_pfn(edu_nodes[p->nid], p->idx);
+	struct edu_area_vma *av;
+	bool young = false;
+
+	spin_lock(&a->vma_lock);
+	list_for_each_entry(av, &a->vmas, link) {
+		struct vm_area_struct *vma = av->vma;
+		struct mm_struct *mm = vma->vm_mm;
+		unsigned long addr;
+
+		if (!mmap_read_trylock(mm)) {
+			young = true;
+			continue;
+		}
+		/*
+		 * Under mmap_lock the VMA is stable, and still in the tree
+		 * unless munmap() has detached it (its page tables may be
+		 * going: skip it).
+		 */
+		if (pgoff >= vma->vm_pgoff &&
+		    pgoff - vma->vm_pgoff < vma_pages(vma)) {
+			addr = vma->vm_start +
+			       ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+			if (vma_lookup(mm, addr) == vma &&
+			    edu_pte_test_and_clear_young(mm, addr, pfn))
+				young = true;
+		}
+		mmap_read_unlock(mm);
+	}
+	spin_unlock(&a->vma_lock);
+	return young;
+}
+
+/* Reclaim isolated @lp: keep its area until edu_area_page_evict(). */
+bool edu_area_page_tryget(struct edu_lru_page *lp)
+{
+	struct edu_area *a = lp->owner;
+
+	return refcount_inc_not_zero(&a->obj.ref);
+}
+
+/*
+ * Evict isolated page @lp: unmap it everywhere, write it to a swap slot,
+ * free its frame.  Without a slot it goes back on the lists, still present
+ * (but unmapped: the next touch maps it again, a minor fault).  Drops the
+ * reference of edu_area_page_tryget().
+ */
+int edu_area_page_evict(struct edu_lru_page *lp)
+{
+	struct edu_area_page *p = container_of(lp, struct edu_area_page, lru);
+	struct edu_area *a = lp->owner;
+	unsigned long i = p - a->map;
+	struct edu_node *n;
+	u32 slot;
+	int err;
+
+	mutex_lock(&a->lock);
+	if (WARN_ON_ONCE(p->state != EDU_AP_PRESENT)) {
+		err = -EINVAL;
+		goto out;
+	}
+	n = edu_nodes[p->nid];
+	/* First unmap: no process may write the page once it is copied. */
+	unmap_mapping_range(a->mapping, (loff_t)(a->pgoff + i) << PAGE_SHIFT,
+			    PAGE_SIZE, 0);
+	err = edu_swap_out(edu_idx_to_virt(n, p->idx), a->id, i, &slot);
+	if (err) {
+		edu_reclaim_add(p->nid, &p->lru);
+		goto out;
+	}
+	trace_edualloc_swap_out(a->id, i, p->nid, slot);
+	edu_free_pages(n, p->idx, 0);
+	p->idx = slot;
+	p->state = EDU_AP_SWAPPED;
+	a->present--;
+	a->swapped++;
+out:
+	mutex_unlock(&a->lock);
+	edu_obj_put(&a->obj);
+	return err;
+}
+
+/* A VMA starts mapping @a: on its list, with a reference. */
+static void edu_area_vma_link(struct edu_area *a, struct edu_area_vma *av,
+			      struct vm_area_struct *vma)
+{
+	av->vma = vma;
+	av->area = a;
+	vma->vm_private_data = av;
+	spin_lock(&a->vma_lock);
+	list_add(&av->link, &a->vmas);
+	spin_unlock(&a->vma_lock);
+	atomic_inc(&a->mappings);
+}
+
+/*
+ * A copy of a mapping: fork(), mremap(), or a VMA split by munmap() or
+ * mprotect().  @vma still points at the original's edu_area_vma.  ->open
+ * cannot fail, and the entry is 32 bytes: __GFP_NOFAIL, as the kernel's own
+ * VMA copies are small, unfailing allocations in effect.
+ */
 static void edu_area_vma_open(struct vm_area_struct *vma)
 {
-	struct edu_area *a = vma->vm_private_data;
+	struct edu_area_vma *old = vma->vm_private_data;
+	struct edu_area_vma *av;
 
-	refcount_inc(&a->obj.ref);
-	atomic_inc(&a->mappings);
+	av = kmalloc(sizeof(*av), GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	refcount_inc(&old->area->obj.ref);
+	edu_area_vma_link(old->area, av, vma);
 }
 
 static void edu_area_vma_close(struct vm_area_struct *vma)
 {
-	struct edu_area *a = vma->vm_private_data;
+	struct edu_area_vma *av = vma->vm_private_data;
+	struct edu_area *a = av->area;
 
+	spin_lock(&a->vma_lock);
+	list_del(&av->link);
+	spin_unlock(&a->vma_lock);
+	kfree(av);
 	atomic_dec(&a->mappings);
 	edu_obj_put(&a->obj);
 }
@@ -301,6 +549,7 @@ int edu_area_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 	unsigned long off = vma->vm_pgoff - EDU_AREA_PGOFF_BASE;
 	unsigned long id = off >> EDU_AREA_WINDOW_SHIFT;
 	unsigned long first = off & (EDU_AREA_MAX_PAGES - 1);
+	struct edu_area_vma *av;
 	struct edu_area *a;
 
 	/*
@@ -318,11 +567,16 @@ int edu_area_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 		edu_obj_put(&a->obj);
 		return -EINVAL;
 	}
+	av = edu_should_fail() ? NULL :
+	     kmalloc(sizeof(*av), GFP_KERNEL_ACCOUNT);
+	if (!av) {
+		edu_obj_put(&a->obj);
+		return -ENOMEM;
+	}
 	/* No page yet: each comes at its first fault.  No growing. */
 	edu_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_private_data = a;
-	vma->vm_ops = &edu_area_vm_ops;	/* the reference is the VMA's now */
-	atomic_inc(&a->mappings);
+	vma->vm_ops = &edu_area_vm_ops;
+	edu_area_vma_link(a, av, vma);	/* the reference is the VMA's now */
 	return 0;
 }
 

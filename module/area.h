@@ -8,12 +8,15 @@
 #ifndef _EDU_AREA_H
 #define _EDU_AREA_H
 
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/xarray.h>
 
 #include "buddy.h"
 #include "edualloc.h"
+#include "lru.h"
 
 /*
  * mmap() offsets: blocks use their handle (below 2^48 pages), areas a window
@@ -35,13 +38,30 @@ static_assert(EDU_AREA_PGOFF_BASE +
 /* edu_area_page.state */
 #define EDU_AP_NONE	0	/* never touched, or failed: nothing behind it */
 #define EDU_AP_PRESENT	1	/* a page of the pool: @nid, @idx */
+#define EDU_AP_SWAPPED	2	/* evicted: its content is in swap slot @idx */
 
-/* One page of an area: 8 bytes.  Pool indexes fit 32 bits (pool_mb). */
+/*
+ * One page of an area: 40 bytes.  Pool indexes and swap slots fit 32 bits
+ * (pool_mb, swap_mb).  While present, the page is on its node's LRU lists
+ * through @lru (reclaim.c), whose owner is the area.
+ */
 struct edu_area_page {
-	u32 idx;		/* pool index of the page on node @nid */
+	struct edu_lru_page lru;
+	u32 idx;		/* PRESENT: pool index on @nid; SWAPPED: slot */
 	u16 nid;
 	u8 state;		/* EDU_AP_* */
 	u8 unused;
+};
+
+/*
+ * A VMA mapping the area (vm_private_data), on the area's list so that
+ * reclaim can find the PTEs of a page in every process.  The kernel's own
+ * list, the address_space's i_mmap tree, has no iterator for modules.
+ */
+struct edu_area_vma {
+	struct list_head link;		/* in edu_area.vmas */
+	struct vm_area_struct *vma;
+	struct edu_area *area;
 };
 
 struct edu_area {
@@ -57,8 +77,11 @@ struct edu_area {
 	pid_t owner;		/* tgid of the creator */
 	char comm[TASK_COMM_LEN];
 	atomic_t mappings;	/* VMAs mapping it */
+	spinlock_t vma_lock;	/* @vmas */
+	struct list_head vmas;	/* of struct edu_area_vma */
 	/* Under @lock: */
 	unsigned long present;
+	unsigned long swapped;
 	u64 faults_minor;
 	u64 faults_major;
 	u64 zero_fills;
@@ -81,7 +104,7 @@ extern struct mutex edu_areas_lock;
 #define EDU_AREA_FAULT_ZERO	0	/* minor: page allocated and cleared */
 #define EDU_AREA_FAULT_MAPPED	1	/* minor: the page was present */
 #define EDU_AREA_FAULT_SIGBUS	2	/* no page to be had */
-#define EDU_AREA_FAULT_MAJOR	3	/* read back (swap, file): later */
+#define EDU_AREA_FAULT_MAJOR	3	/* read back from swap */
 
 /* area.c */
 struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,

@@ -20,9 +20,14 @@ static const char *const edu_policy_names[EDU_AREA_NR_POLICIES] = {
 	[EDU_AREA_POLICY_INTERLEAVE] = "interleave",
 };
 
-/* '.' not present, else the node: 0-9, then a-z, '*' past those. */
+/*
+ * '.' never touched, 's' in swap, else the node: 0-9, then a-z, '*' past
+ * those.
+ */
 static char edu_area_page_char(const struct edu_area_page *p)
 {
+	if (p->state == EDU_AP_SWAPPED)
+		return 's';
 	if (p->state != EDU_AP_PRESENT)
 		return '.';
 	if (p->nid < 10)
@@ -43,8 +48,9 @@ static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
 		   edu_policy_names[a->policy]);
 	if (a->policy == EDU_AREA_POLICY_NODE)
 		seq_printf(m, " %d", a->nid);
-	seq_printf(m, " present %lu mappings %d minor %llu major %llu zero_fills %llu sigbus %llu\n",
-		   a->present, atomic_read(&a->mappings), a->faults_minor,
+	seq_printf(m, " present %lu swapped %lu mappings %d minor %llu major %llu zero_fills %llu sigbus %llu\n",
+		   a->present, a->swapped, atomic_read(&a->mappings),
+		   a->faults_minor,
 		   a->faults_major, a->zero_fills, a->faults_sigbus);
 	for (i = 0; i < a->pages; i++) {
 		line[i % EDU_AREA_MAP_COLS] = edu_area_page_char(&a->map[i]);
@@ -67,7 +73,7 @@ static int areas_show(struct seq_file *m, void *unused)
 	seq_printf(m, "faults: minor %llu major %llu zero_fills %llu sigbus %llu\n",
 		   t.faults_minor, t.faults_major, t.zero_fills,
 		   t.faults_sigbus);
-	seq_puts(m, "map: . not present, 0-9 a-z node of the page, 64 pages a line\n");
+	seq_puts(m, "map: . never touched, s in swap, 0-9 a-z node of the present page, 64 pages a line\n");
 	mutex_lock(&edu_areas_lock);
 	xa_for_each(&edu_areas, id, a)
 		edu_area_show_one(m, a);

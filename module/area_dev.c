@@ -13,10 +13,12 @@
 #include "area.h"
 #include "buddy.h"
 #include "edualloc.h"
+#include "swap.h"
 
 static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 {
 	struct edu_area_create c;
+	struct edu_swap_stat swap;
 	nodemask_t pool_nodes;
 	struct edu_area *a;
 	int nid = NUMA_NO_NODE, ret;
@@ -36,9 +38,10 @@ static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 	} else if (c.node) {
 		return -EINVAL;
 	}
-	/* Until pages can be evicted, more than all pools could never be. */
+	/* More than pools and swap together could never be present. */
 	edu_buddy_info(&pool_nodes, &pool_pages);
-	if (c.pages > pool_pages)
+	edu_swap_stat(&swap);
+	if (c.pages > pool_pages + swap.slots)
 		return -ENOMEM;
 
 	a = edu_area_create(ef, c.pages, c.policy, nid, &ret);
@@ -94,8 +97,19 @@ static long edu_ioctl_area_info(struct edu_file *ef, void __user *uarg)
 	out.faults_major = a->faults_major;
 	out.zero_fills = a->zero_fills;
 	out.faults_sigbus = a->faults_sigbus;
+	out.swapped = a->swapped;
 	out.page_node = EDU_NODE_NONE;
+	out.page_state = p->state == EDU_AP_PRESENT ? EDU_AREA_PAGE_PRESENT :
+			 p->state == EDU_AP_SWAPPED ? EDU_AREA_PAGE_SWAPPED :
+			 EDU_AREA_PAGE_NONE;
 	if (p->state == EDU_AP_PRESENT) {
+		/* Written under the lruvec lock: a snapshot. */
+		unsigned long lru = data_race(READ_ONCE(p->lru.flags));
+
+		out.page_lru = (lru & EDU_LRU_PG_LRU ? EDU_AREA_LRU_ON : 0) |
+			(lru & EDU_LRU_PG_ACTIVE ? EDU_AREA_LRU_ACTIVE : 0) |
+			(lru & EDU_LRU_PG_REFERENCED ?
+			 EDU_AREA_LRU_REFERENCED : 0);
 		out.page_node = p->nid;
 		if (ef->privileged)
 			out.page_pfn = edu_idx_to_pfn(edu_nodes[p->nid],

@@ -219,10 +219,18 @@ int edu_alloc_pages(int nid, unsigned int order, unsigned int flags,
 	}
 	if (idx < 0) {
 		atomic_long_inc(&pref->failures);
+		edu_kswapd_wake(pref);
 		return -ENOMEM;
 	}
 	ref->idx = idx;
 	ref->order = order;
+	/*
+	 * Below the low watermark: wake the node's kswapd now, so that it
+	 * frees pages in the background before allocations reach min and
+	 * must reclaim themselves (wakeup_kswapd() in mm/page_alloc.c).
+	 */
+	if (READ_ONCE(ref->node->free_pages) < ref->node->wmark[EDU_WMARK_LOW])
+		edu_kswapd_wake(ref->node);
 	trace_edualloc_page_alloc(ref->node->nid,
 				  edu_idx_to_pfn(ref->node, idx), order,
 				  ref->pcp);

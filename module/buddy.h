@@ -187,6 +187,12 @@ bool edu_wmark_ok(struct edu_node *n, unsigned int order, unsigned int flags,
 int edu_lookup_idx(struct edu_node *n, unsigned long idx, unsigned long *head,
 		   unsigned int *order, unsigned int *state);
 
+/*
+ * reclaim.c: the node is short of free pages, wake its kswapd (any context;
+ * the host tests' harness counts the calls).
+ */
+void edu_kswapd_wake(struct edu_node *n);
+
 /* pcp.c: per-CPU lists */
 int edu_pcp_setup(struct edu_node *n, int batch, int high);
 void edu_pcp_teardown(struct edu_node *n);

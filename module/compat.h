@@ -135,4 +135,16 @@ static inline int edu_page_mapcount(struct page *page)
 #define edu_page_mapcount(page)		page_mapcount(page)
 #endif
 
+/*
+ * Not a release difference but an export one, on every release: x86's
+ * ptep_test_and_clear_young() (arch/x86/mm/pgtable.c) is not exported to
+ * modules.  The same atomic clear of the Accessed bit, under the PTE lock.
+ */
+static inline bool edu_ptep_test_and_clear_young(pte_t *ptep)
+{
+	return pte_young(ptep_get(ptep)) &&
+	       test_and_clear_bit(_PAGE_BIT_ACCESSED,
+				  (unsigned long *)&ptep->pte);
+}
+
 #endif /* _EDU_COMPAT_H */

@@ -45,9 +45,12 @@
  *   area_dev.c       ioctls
  *   area_debugfs.c   the "areas" view
  *   trace_area.h     its tracepoints
- * Page replacement (issue 16; not in the module build yet):
+ * Page replacement and reclaim:
  *   lru.h, lru.c     LRU with second chance, FIFO and CLOCK: the policy
  *                    core, its rules and lock rule (mm/vmscan.c, mm/swap.c)
+ *   reclaim.c, .h    per-node lists of area pages, kswapd, direct reclaim
+ *   reclaim_debugfs.c  the "reclaim" and "swap" views
+ *   swap.c, swap.h   the swap area: slots, swap-out, swap-in
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
@@ -74,13 +77,19 @@
  *      vm_ops->close and by the faults of user copies; a walk target's,
  *      mmap_read_lock() in pgwalk.c and addrspace.c
  *   7a.  edu_areas_lock (area.c), then edu_area.lock (area.h): the page
- *        faults of an area, under mmap_lock (details in area.c)
+ *        faults of an area, under mmap_lock, and its eviction, with
+ *        i_mmap_rwsem (unmap_mapping_range()) under it (details in area.c)
+ *   7b.  edu_lruvec.lock (reclaim.c), then edu_area.vma_lock (area.h),
+ *        then mmap_read_trylock() of a process mapping the page: reclaim's
+ *        Accessed-bit test.  Only a trylock, for mmap_lock is above 7a:
+ *        a fault adds its page to the lists (7b) under edu_area.lock
  *   8.   page-table locks: pud_lock(), pmd_lock(), pte_offset_map_lock()
  *   9. edu_cache_cpu.lock, the local lock of a CPU's magazines
  *  10.   edu_cache_node.lock (slab.h)
  *  11.   edu_pcp.lock (buddy.h)
  *  12.     edu_node.lock (buddy.h)
- *  13. xa_lock of an edu_file's handles, of edu_tags (dev.c)
+ *  13. xa_lock of an edu_file's handles, of edu_tags (dev.c);
+ *      edu_swap.lock (swap.c)
  *
  * What the numbers alone do not say:
  *   - A lock may be taken while holding any lock above it; indented ones

@@ -3,11 +3,10 @@
  * edualloc: a small, real, parallel memory manager for teaching.
  *
  * Module init and exit, the debugfs "info" file and the words of the
- * control files.  Init brings the parts
- * up in dependency order (debugfs root, buddy pools, slab caches, walker,
- * areas, then the device, so no one can open /dev/edualloc before everything behind
- * it works) and
- * unwinds in reverse on any failure.  Each part removes its own debugfs
+ * control files.  Init brings the parts up in dependency order (debugfs
+ * root, buddy pools, slab caches, walker, swap, reclaim, areas, then the
+ * device, so no one can open /dev/edualloc before everything behind it
+ * works) and unwinds in reverse on any failure.  Each part removes its own debugfs
  * files in its exit hook before freeing what they show: debugfs removal
  * waits for readers still inside a file.
  */
@@ -27,6 +26,8 @@
 
 #include "edualloc.h"
 #include "pool.h"
+#include "reclaim.h"
+#include "swap.h"
 
 struct dentry *edu_debugfs_root;
 
@@ -119,9 +120,17 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_slab;
 
-	ret = edu_area_init();
+	ret = edu_swap_init();
 	if (ret)
 		goto err_walk;
+
+	ret = edu_reclaim_init();
+	if (ret)
+		goto err_swap;
+
+	ret = edu_area_init();
+	if (ret)
+		goto err_reclaim;
 
 	ret = misc_register(&edu_miscdev);
 	if (ret)
@@ -133,6 +142,10 @@ static int __init edu_init(void)
 
 err_area:
 	edu_area_exit();
+err_reclaim:
+	edu_reclaim_exit();
+err_swap:
+	edu_swap_exit();
 err_walk:
 	edu_walk_exit();
 err_slab:
@@ -148,6 +161,8 @@ static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
 	edu_area_exit();
+	edu_reclaim_exit();
+	edu_swap_exit();
 	edu_walk_exit();
 	edu_slab_exit();
 	edu_buddy_exit();

@@ -5,7 +5,9 @@
  *   echo 1 > /sys/kernel/tracing/events/edualloc/edualloc_area_fault/enable
  *
  * One event per fault on an area: which page, the node and frame that back
- * it, and how it was served.  PFNs appear because tracefs is root-only.
+ * it, and how it was served (minor, major: read back from swap, SIGBUS);
+ * per eviction to swap; per reclaim pass; when a kswapd wakes and sleeps.
+ * PFNs appear because tracefs is root-only.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM edualloc
@@ -41,6 +43,75 @@ TRACE_EVENT(edualloc_area_fault,
 				   { EDU_AREA_FAULT_MAPPED, "minor-present" },
 				   { EDU_AREA_FAULT_SIGBUS, "sigbus" },
 				   { EDU_AREA_FAULT_MAJOR, "major" }))
+);
+
+/* Reclaim evicted page @page of @area from @nid into swap slot @slot. */
+TRACE_EVENT(edualloc_swap_out,
+	TP_PROTO(unsigned int area, unsigned long page, int nid,
+		 unsigned int slot),
+	TP_ARGS(area, page, nid, slot),
+	TP_STRUCT__entry(
+		__field(unsigned int, area)
+		__field(unsigned long, page)
+		__field(int, nid)
+		__field(unsigned int, slot)
+	),
+	TP_fast_assign(
+		__entry->area = area;
+		__entry->page = page;
+		__entry->nid = nid;
+		__entry->slot = slot;
+	),
+	TP_printk("area=%u page=%lu node=%d slot=%u", __entry->area,
+		  __entry->page, __entry->nid, __entry->slot)
+);
+
+/* One pass of reclaim on @nid: pages looked at, pages evicted. */
+TRACE_EVENT(edualloc_reclaim,
+	TP_PROTO(int nid, bool direct, unsigned long scanned,
+		 unsigned long evicted),
+	TP_ARGS(nid, direct, scanned, evicted),
+	TP_STRUCT__entry(
+		__field(int, nid)
+		__field(bool, direct)
+		__field(unsigned long, scanned)
+		__field(unsigned long, evicted)
+	),
+	TP_fast_assign(
+		__entry->nid = nid;
+		__entry->direct = direct;
+		__entry->scanned = scanned;
+		__entry->evicted = evicted;
+	),
+	TP_printk("node=%d %s scanned=%lu evicted=%lu", __entry->nid,
+		  __entry->direct ? "direct" : "kswapd", __entry->scanned,
+		  __entry->evicted)
+);
+
+DECLARE_EVENT_CLASS(edualloc_kswapd,
+	TP_PROTO(int nid, unsigned long free),
+	TP_ARGS(nid, free),
+	TP_STRUCT__entry(
+		__field(int, nid)
+		__field(unsigned long, free)
+	),
+	TP_fast_assign(
+		__entry->nid = nid;
+		__entry->free = free;
+	),
+	TP_printk("node=%d free=%lu", __entry->nid, __entry->free)
+);
+
+/* kswapd of @nid starts a run, @free pages free (below low). */
+DEFINE_EVENT(edualloc_kswapd, edualloc_kswapd_wake,
+	TP_PROTO(int nid, unsigned long free),
+	TP_ARGS(nid, free)
+);
+
+/* ... and goes to sleep (high reached, or nothing left to evict). */
+DEFINE_EVENT(edualloc_kswapd, edualloc_kswapd_sleep,
+	TP_PROTO(int nid, unsigned long free),
+	TP_ARGS(nid, free)
 );
 
 #endif /* _EDU_TRACE_AREA_H */

@@ -44,8 +44,11 @@
  * edu_bench) and EDU_IOC_INFO _IOWR; edu_walk_level, edu_walk_page and
  * edu_region gained reserved words.
  * 3: areas, fault-driven mappings (EDU_IOC_NR_AREA); nothing else changed.
+ * 4: area pages are reclaimed to swap and read back (major faults); an area
+ * may be larger than the pools, up to pools plus swap; edu_area_info
+ * reports swapped pages and a page's state (three reserved words less).
  */
-#define EDU_ABI_VERSION		3
+#define EDU_ABI_VERSION		4
 #define EDU_IOC_MAGIC		0xED
 
 /*
@@ -718,8 +721,15 @@ struct edu_bench {
  * mremap() cannot grow it).  The first touch of a page faults, and the
  * module takes an order-0 page from its buddy allocator on the node the
  * area's policy names, clears it and maps it: a minor fault.  Later touches
- * of the page, from any mapping, find it present.  (Major faults, reading
- * a page back from swap or a file, are counted apart and are zero today.)
+ * of the page, from any mapping, find it present.
+ *
+ * When a node runs short, reclaim evicts area pages: the ones not used
+ * lately by the lru_policy module parameter (lru: active and inactive lists
+ * with second chance, from the PTEs' Accessed bits; fifo; clock), written
+ * to edualloc's swap area (swap_mb module parameter) and unmapped from
+ * every process.  The next touch reads the page back into a new frame: a
+ * major fault, counted in the task's maj_flt (getrusage()) like any
+ * swap-in.  The content is always the one last written.
  *
  * A page stays the area's, in every mapping of it, until the area goes:
  * when its handle is freed (EDU_IOC_AREA_DESTROY or close) and its last
@@ -727,8 +737,10 @@ struct edu_bench {
  * child's mapping maps the same pages and keeps the area alive too.
  *
  * When the policy's nodes have no page left (the min watermark counts), the
+ * faulting task reclaims (direct reclaim) and tries again; when nothing can
+ * be evicted either (every other page busy, or the swap area full), the
  * fault fails with SIGBUS, as a hugetlbfs or tmpfs mapping whose pool is
- * empty does, and the page stays not present (a later touch tries again).
+ * empty does, and the page stays as it was (a later touch tries again).
  * A system call that touches such a page fails with -EFAULT.
  *
  * The pages are mapped as PFNs without struct page references
@@ -760,7 +772,8 @@ struct edu_bench {
  * @pages of 0 or past EDU_AREA_MAX_PAGES, an unknown policy or flag, a
  * @node given to another policy than EDU_AREA_POLICY_NODE (or not a node
  * with a pool for it), a non-zero @fd, out fields or reserved words: -EINVAL.
- * More pages than all the pools hold (edu_info.pool_pages): -ENOMEM.  One
+ * More pages than all the pools and the swap area hold together: -ENOMEM.
+ * One
  * open file holds at most max_areas areas (module parameter): -ENOSPC.
  */
 struct edu_area_create {
@@ -792,7 +805,7 @@ struct edu_area_info {
 	__u64 present;		/* out: pages present */
 	__u64 mappings;		/* out: VMAs mapping it, in all processes */
 	__u64 faults_minor;	/* out: faults served without I/O */
-	__u64 faults_major;	/* out: faults that read the page (0 today) */
+	__u64 faults_major;	/* out: faults that read the page from swap */
 	__u64 zero_fills;	/* out: of the minor ones, pages allocated and
 				 * cleared (each page's first touch)
 				 */
@@ -801,8 +814,21 @@ struct edu_area_info {
 				 * while it is not present
 				 */
 	__u64 page_pfn;		/* out: its frame (EDU_CAP_PFN), else 0 */
-	__u64 reserved[5];
+	__u64 swapped;		/* out: pages in swap */
+	__u64 page_state;	/* out: EDU_AREA_PAGE_* of page @page */
+	__u64 page_lru;		/* out: EDU_AREA_LRU_* bits of page @page */
+	__u64 reserved[2];
 };
+
+/* edu_area_info.page_state */
+#define EDU_AREA_PAGE_NONE	0	/* never touched */
+#define EDU_AREA_PAGE_PRESENT	1	/* in a frame of a pool */
+#define EDU_AREA_PAGE_SWAPPED	2	/* evicted: in a swap slot */
+
+/* edu_area_info.page_lru: where reclaim keeps a present page */
+#define EDU_AREA_LRU_ON		_BITULL(0)	/* on its node's lists */
+#define EDU_AREA_LRU_ACTIVE	_BITULL(1)	/* the active list (lru) */
+#define EDU_AREA_LRU_REFERENCED	_BITULL(2)	/* seen used once already */
 
 #define EDU_IOC_AREA_CREATE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x00, \
 				      struct edu_area_create)

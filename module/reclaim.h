@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reclaim: each pool node's LRU lists of area pages, its kswapd, and direct
+ * reclaim; what reclaim.c, area.c and reclaim_debugfs.c share.  Rules and
+ * lock order in reclaim.c.
+ */
+#ifndef _EDU_RECLAIM_H
+#define _EDU_RECLAIM_H
+
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+
+#include "lru.h"
+
+/* Pages reclaim tries to free per pass, as SWAP_CLUSTER_MAX. */
+#define EDU_RECLAIM_BATCH	32
+
+/* Counters of a node, named after /proc/vmstat's. */
+struct edu_reclaim_stat {
+	unsigned long pgscan_kswapd;	/* pages looked at by kswapd */
+	unsigned long pgsteal_kswapd;	/* ... and evicted */
+	unsigned long pgscan_direct;	/* by a task that could not allocate */
+	unsigned long pgsteal_direct;
+	unsigned long allocstall;	/* direct reclaim entered */
+	unsigned long pageoutrun;	/* kswapd woke up and ran */
+	unsigned long evict_failed;	/* victims put back: no swap slot */
+};
+
+/* One per node with a pool (the lruvec of mm/vmscan.c). */
+struct edu_lruvec {
+	spinlock_t lock;		/* lruvec->lru_lock: @lru, @stat */
+	struct edu_lru lru;
+	struct edu_reclaim_stat stat;
+	struct task_struct __rcu *kswapd;
+	unsigned long kswapd_flags;	/* EDU_KSWAPD_* bits, atomic ops */
+	int nid;
+};
+
+#define EDU_KSWAPD_WANTED	0	/* woken, not yet looked at */
+#define EDU_KSWAPD_RUNNING	1	/* reclaiming (for the view) */
+
+extern struct edu_lruvec *edu_lruvecs[MAX_NUMNODES];
+
+int edu_reclaim_init(void);
+void edu_reclaim_exit(void);
+void edu_reclaim_add(int nid, struct edu_lru_page *page);
+void edu_reclaim_del_many(struct edu_lru_page **pages, const u16 *nids,
+			  unsigned int nr);
+unsigned long edu_reclaim_direct(int nid, bool this_node_only);
+
+/* area.c: what reclaim asks of the pages it finds on its lists */
+bool edu_area_page_young(struct edu_lru_page *page);
+bool edu_area_page_tryget(struct edu_lru_page *page);
+int edu_area_page_evict(struct edu_lru_page *page);
+
+/* reclaim_debugfs.c */
+void edu_reclaim_debugfs_init(void);
+void edu_reclaim_debugfs_exit(void);
+
+#endif /* _EDU_RECLAIM_H */
