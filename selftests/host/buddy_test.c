@@ -250,6 +250,18 @@ static bool test_wmark(void)
 	n = edu_nodes[0];
 	ok = check(n->wmark[EDU_WMARK_MIN] == 100, "min mark not set");
 
+	/*
+	 * kswapd is woken by the allocation that leaves free pages below the
+	 * low mark (125), not before; and by a failed one.
+	 */
+	host_kswapd_wakeups[0] = 0;
+	for (i = 0; ok && i < 1024 - 125; i++)
+		ok = alloc_expect(&w, 0, 0, nopcp, 0, 0, NULL);
+	ok = ok && check(host_kswapd_wakeups[0] == 0, "kswapd woken above low") &&
+	     alloc_expect(&w, 0, 0, nopcp, 0, 0, NULL) &&
+	     check(host_kswapd_wakeups[0] == 1, "kswapd not woken below low") &&
+	     host_release_all(&w);
+
 	/* 1024 - 100 pages for anyone, then 50 more for EDU_AF_HIGH. */
 	for (i = 0; ok && i < 924; i++)
 		ok = alloc_expect(&w, 0, 0, nopcp, 0, 0, NULL);

@@ -75,6 +75,14 @@ void edu_run_on_cpu(int cpu, void (*fn)(struct work_struct *),
 	edu_migrate_pct = pct;
 }
 
+/* edu_kswapd_wake(): buddy.c asks reclaim.c's kswapd to run; count it. */
+unsigned long host_kswapd_wakeups[MAX_NUMNODES];
+
+void edu_kswapd_wake(struct edu_node *n)
+{
+	__atomic_fetch_add(&host_kswapd_wakeups[n->nid], 1, __ATOMIC_RELAXED);
+}
+
 #define HOST_MAX_CPUHP		4
 
 static int (*host_cpuhp_dead[HOST_MAX_CPUHP])(unsigned int cpu);

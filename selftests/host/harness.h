@@ -51,6 +51,8 @@ struct host_world {
 
 /* Failure reporting: the first message is kept; the fuzzer aborts on it. */
 extern bool host_abort_on_fail;
+/* Calls of edu_kswapd_wake() per node (harness.c). */
+extern unsigned long host_kswapd_wakeups[MAX_NUMNODES];
 bool host_fail(const char *fmt, ...);
 const char *host_error(void);
 void host_clear_error(void);
