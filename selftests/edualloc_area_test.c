@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <linux/edualloc.h>
 
@@ -40,74 +41,16 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "edualloc_util.h"
+#include "edualloc_area.h"
 #pragma GCC diagnostic pop
 
 #define DEV_PATH	"/dev/edualloc"
 #define NODE_DIR	"/sys/devices/system/node"
 #define MAX_NODES	64
-#define PM_PRESENT	0x8000000000000000ULL
-#define PM_PFN_MASK	((1ULL << 55) - 1)
 
-static long page_size;
+long page_size;
 
 /* ------------------------------------------------------------ helpers -- */
-
-static int area_create(int fd, __u64 pages, __u64 policy, __u64 node,
-		       struct edu_area_create *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->pages = pages;
-	c->policy = policy;
-	c->node = node;
-	return ioctl(fd, EDU_IOC_AREA_CREATE, c) ? -errno : 0;
-}
-
-static int area_info(int fd, __u64 handle, __u64 page, struct edu_area_info *i)
-{
-	memset(i, 0, sizeof(*i));
-	i->handle = handle;
-	i->page = page;
-	return ioctl(fd, EDU_IOC_AREA_INFO, i) ? -errno : 0;
-}
-
-static int area_destroy(int fd, __u64 handle)
-{
-	struct edu_handle_arg h = { .handle = handle };
-
-	return ioctl(fd, EDU_IOC_AREA_DESTROY, &h) ? -errno : 0;
-}
-
-static char *area_map(int fd, const struct edu_area_create *c, size_t pages)
-{
-	void *p = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED, fd, c->mmap_offset);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Free pages of @node with every per-CPU list drained, or -1. */
-static long node_free(int fd, int node)
-{
-	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
-	struct edu_node_stats s = { .node = node };
-
-	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d) || ioctl(fd, EDU_IOC_NODE_STATS, &s))
-		return -1;
-	return s.free_pages;
-}
-
-static __u64 pagemap_entry(const void *addr)
-{
-	static int fd = -1;
-	__u64 e = 0;
-
-	if (fd < 0)
-		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pread(fd, &e, sizeof(e), (uintptr_t)addr / page_size *
-			    sizeof(e)) != sizeof(e))
-		return ~0ULL;
-	return e;
-}
 
 /* Present pages of [@p, @p + @pages) as a string of '.' and '#'. */
 static void presence(const char *p, size_t pages, char *pm, char *mc)
@@ -792,88 +735,13 @@ TEST_F(area, threads_fault_together)
 	pthread_barrier_destroy(&go);
 }
 
-static sigjmp_buf bus_jmp;
-
-static void on_sigbus(int sig)
-{
-	siglongjmp(bus_jmp, 1);
-}
-
-/*
- * A node with no page left above its min watermark: the fault is SIGBUS,
- * exactly when the oracle's free count says, the page stays not present,
- * and a touch after pages came back succeeds.  Interleave falls back to
- * another node meanwhile; node-bound does not.
- */
-TEST_F_TIMEOUT(area, exhaustion_sigbus, 240)
-{
-	int node = self->pool[0];
-	struct edu_node_stats s = { .node = node };
-	struct edu_area_create c, c2;
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	struct edu_area_info ai;
-	long pages, want, touched, i;
-	unsigned char *vec;
-	char *p, *q;
-
-	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
-	pages = s.pool_pages;
-	want = self->free0[0] - s.wmark_min;
-	ASSERT_EQ(0, area_create(self->fd, pages, EDU_AREA_POLICY_NODE, node,
-				 &c));
-	p = area_map(self->fd, &c, pages);
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, sigaction(SIGBUS, &sa, &old));
-	if (!sigsetjmp(bus_jmp, 1)) {
-		for (i = 0; i < pages; i++)
-			p[i * page_size] = 1;
-	}
-	ASSERT_EQ(0, sigaction(SIGBUS, &old, NULL));
-	/* Which were touched, by mincore: the first @touched, no other. */
-	vec = calloc(pages, 1);
-	ASSERT_NE(NULL, vec);
-	ASSERT_EQ(0, mincore(p, pages * page_size, vec));
-	for (touched = 0; touched < pages && (vec[touched] & 1); touched++)
-		;
-	for (i = touched; i < pages; i++)
-		ASSERT_EQ(0, vec[i] & 1) TH_LOG("page %ld", i);
-	free(vec);
-	EXPECT_EQ(want, touched);
-	ASSERT_EQ(0, area_info(self->fd, c.handle, touched, &ai));
-	EXPECT_EQ(touched, ai.present);
-	EXPECT_EQ(1, ai.faults_sigbus);
-	EXPECT_EQ(EDU_NODE_NONE, ai.page_node);
-	EXPECT_FALSE(pagemap_entry(p + touched * page_size) & PM_PRESENT);
-	EXPECT_EQ(s.wmark_min, node_free(self->fd, node));
-
-	if (self->nr_pool > 1) {
-		/* Page 0 of an interleaved area prefers this node: falls back. */
-		ASSERT_EQ(0, area_create(self->fd, 1,
-					 EDU_AREA_POLICY_INTERLEAVE, 0, &c2));
-		q = area_map(self->fd, &c2, 1);
-		ASSERT_NE(NULL, q);
-		q[0] = 1;
-		EXPECT_EQ(self->pool[1], addr_node(q));
-		EXPECT_EQ(0, munmap(q, page_size));
-		EXPECT_EQ(0, area_destroy(self->fd, c2.handle));
-	}
-	/* Give some back (another area of the node), then it works. */
-	ASSERT_EQ(0, area_create(self->fd, 1, EDU_AREA_POLICY_NODE, node, &c2));
-	EXPECT_EQ(0, munmap(p, pages * page_size));
-	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
-	q = area_map(self->fd, &c2, 1);
-	ASSERT_NE(NULL, q);
-	q[0] = 1;
-	EXPECT_EQ(node, addr_node(q));
-	EXPECT_EQ(0, munmap(q, page_size));
-}
-
-/* Bad arguments are EINVAL, more than the pools hold ENOMEM. */
+/* Bad arguments are EINVAL, more than the pools and swap hold ENOMEM. */
 TEST_F(area, bad_args)
 {
 	struct edu_area_create c, ok;
 	struct edu_area_info ai;
 	struct edu_handle_arg h = { 0 };
+	struct swap_stat sw;
 	const unsigned long unknown[] = {
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x03, struct edu_area_info),
 		_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_END - 1, struct edu_area_info),
@@ -893,7 +761,9 @@ TEST_F(area, bad_args)
 				       EDU_NODE_LOCAL, &c));
 	EXPECT_EQ(-EINVAL, area_create(self->fd, 1, EDU_AREA_POLICY_NODE,
 				       self->info.node_ids, &c));
-	EXPECT_EQ(-ENOMEM, area_create(self->fd, self->info.pool_pages + 1,
+	ASSERT_EQ(0, swap_stat(&sw));
+	EXPECT_EQ(-ENOMEM, area_create(self->fd,
+				       self->info.pool_pages + sw.slots + 1,
 				       EDU_AREA_POLICY_LOCAL, 0, &c));
 	/* One word at a time: flags, fd, out fields, each reserved word. */
 	for (i = 3; i < sizeof(c) / sizeof(__u64); i++) {
@@ -914,7 +784,7 @@ TEST_F(area, bad_args)
 	EXPECT_EQ(-EINVAL, area_info(self->fd, 0, 0, &ai));
 	memset(&ai, 0, sizeof(ai));
 	ai.handle = ok.handle;
-	ai.reserved[4] = 1;
+	ai.reserved[1] = 1;
 	EXPECT_EQ(-1, ioctl(self->fd, EDU_IOC_AREA_INFO, &ai));
 	EXPECT_EQ(EINVAL, errno);
 	/* Another kind's handle, and a reserved word of the destroy. */

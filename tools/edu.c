@@ -848,7 +848,10 @@ static int do_block(uint64_t order, uint64_t node)
 	return bad ? 1 : 0;
 }
 
-/* One character per page of the area: '.' not present, else its node. */
+/*
+ * One character per page of the area: '.' never touched, 's' in swap, else
+ * the node of its frame.
+ */
 static void area_draw(uint64_t handle, uint64_t pages)
 {
 	struct edu_area_info ai;
@@ -861,14 +864,17 @@ static void area_draw(uint64_t handle, uint64_t pages)
 		xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
 		if (i % 64 == 0)
 			fputs("  ", stdout);
-		putchar(ai.page_node == EDU_NODE_NONE ? '.' :
+		putchar(ai.page_state == EDU_AREA_PAGE_SWAPPED ? 's' :
+			ai.page_node == EDU_NODE_NONE ? '.' :
 			ai.page_node < 10 ? '0' + (int)ai.page_node : '*');
 		if (i % 64 == 63 || i == pages - 1)
 			putchar('\n');
 	}
-	printf("  present %llu, faults: minor %llu (zero-filled %llu) major %llu sigbus %llu\n",
+	printf("  present %llu, swapped %llu, faults: minor %llu",
 	       (unsigned long long)ai.present,
-	       (unsigned long long)ai.faults_minor,
+	       (unsigned long long)ai.swapped,
+	       (unsigned long long)ai.faults_minor);
+	printf(" (zero-filled %llu) major %llu sigbus %llu\n",
 	       (unsigned long long)ai.zero_fills,
 	       (unsigned long long)ai.faults_major,
 	       (unsigned long long)ai.faults_sigbus);

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers of the area selftests (edualloc_area_test, edualloc_reclaim_test):
+ * the EDU_IOC_AREA_* calls, the oracles they share (a node's free pages,
+ * /proc/self/pagemap, the task's major faults) and the reclaim views.
+ * The including program defines page_size.
+ */
+#ifndef EDUALLOC_AREA_H
+#define EDUALLOC_AREA_H
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include "edualloc_util.h"
+
+#define PM_PRESENT	0x8000000000000000ULL
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+
+extern long page_size;
+
+static inline int area_create(int fd, __u64 pages, __u64 policy,
+			      __u64 node, struct edu_area_create *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->pages = pages;
+	c->policy = policy;
+	c->node = node;
+	return ioctl(fd, EDU_IOC_AREA_CREATE, c) ? -errno : 0;
+}
+
+static inline int area_info(int fd, __u64 handle, __u64 page,
+			    struct edu_area_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->handle = handle;
+	i->page = page;
+	return ioctl(fd, EDU_IOC_AREA_INFO, i) ? -errno : 0;
+}
+
+static inline int area_destroy(int fd, __u64 handle)
+{
+	struct edu_handle_arg h = { .handle = handle };
+
+	return ioctl(fd, EDU_IOC_AREA_DESTROY, &h) ? -errno : 0;
+}
+
+static inline char *area_map(int fd, const struct edu_area_create *c,
+			     size_t pages)
+{
+	void *p = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, fd, c->mmap_offset);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Free pages of @node with every per-CPU list drained, or -1. */
+static inline long node_free(int fd, int node)
+{
+	struct edu_drain_arg d = { .node = EDU_NODE_LOCAL };
+	struct edu_node_stats s = { .node = node };
+
+	if (ioctl(fd, EDU_IOC_PCP_DRAIN, &d) || ioctl(fd, EDU_IOC_NODE_STATS, &s))
+		return -1;
+	return s.free_pages;
+}
+
+static inline __u64 pagemap_entry(const void *addr)
+{
+	static int fd = -1;
+	__u64 e = 0;
+
+	if (fd < 0)
+		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &e, sizeof(e), (uintptr_t)addr / page_size *
+			    sizeof(e)) != sizeof(e))
+		return ~0ULL;
+	return e;
+}
+
+/* debugfs "swap": its first lines. */
+struct swap_stat {
+	long slots, used, pswpout, pswpin, failed;
+};
+
+static inline int swap_stat(struct swap_stat *sw)
+{
+	char buf[4096];
+
+	memset(sw, 0, sizeof(*sw));
+	if (edu_read_text(EDU_DBG_DIR "/swap", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "slots %ld used %ld pswpout %ld pswpin %ld failed %ld",
+		   &sw->slots, &sw->used, &sw->pswpout, &sw->pswpin,
+		   &sw->failed) != 5)
+		return -1;
+	return 0;
+}
+
+/* Counter @name of node @node in debugfs "reclaim", or -1. */
+static inline long reclaim_stat(int node, const char *name)
+{
+	static char buf[16384];
+	char *at, key[64];
+	long v;
+
+	if (edu_read_text(EDU_DBG_DIR "/reclaim", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "node %d ", node);
+	at = strstr(buf, key);
+	if (!at)
+		return -1;
+	snprintf(key, sizeof(key), "\n  %s ", name);
+	at = strstr(at, key);
+	if (!at || sscanf(at + strlen(key), "%ld", &v) != 1)
+		return -1;
+	return v;
+}
+
+/* The task's major faults so far, as the kernel counts them. */
+static inline long majflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_majflt;
+}
+
+#endif /* EDUALLOC_AREA_H */
