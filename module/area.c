@@ -43,7 +43,10 @@
  *
  * Page states: NONE -> PRESENT (first fault) -> SWAPPED (evicted) ->
  * PRESENT (major fault) ...; a present page is on its node's LRU lists,
- * or isolated by reclaim, which then holds a reference on the area.
+ * or isolated by reclaim, which then holds the area's structure (@life)
+ * but not its users' reference (@obj): when the last user goes, the
+ * release gives every page back at once, but for the isolated ones, which
+ * reclaim frees when it finds the area dead.
  *
  * Locking, outermost first (the module's ladder is in edualloc.h):
  *
@@ -121,6 +124,22 @@ bool edu_area_pgoff(unsigned long pgoff)
 /* Pages an area's release takes off the lists per lock round trip. */
 #define EDU_RELEASE_BATCH	64
 
+/* The last reference to the structure: reclaim's, or the release's. */
+static void edu_area_put_life(struct edu_area *a)
+{
+	if (!refcount_dec_and_test(&a->life))
+		return;
+	mutex_destroy(&a->lock);
+	kvfree(a->map);
+	kfree(a);
+}
+
+/*
+ * The last user is gone (handle and mappings): give every page back now,
+ * as munmap() and exit do.  A page reclaim has isolated (off the lists,
+ * being evicted) is the only one left: reclaim frees it when it sees the
+ * area dead, and drops the last hold on the structure.
+ */
 static void edu_area_release(struct edu_obj *obj)
 {
 	struct edu_area *a = container_of(obj, struct edu_area, obj);
@@ -133,10 +152,11 @@ static void edu_area_release(struct edu_obj *obj)
 	xa_erase(&edu_areas, a->id);
 	mutex_unlock(&edu_areas_lock);
 	WARN_ON(!list_empty(&a->vmas));
+	mutex_lock(&a->lock);
+	a->dead = true;
 	/*
-	 * Off the lists first, a batch at a time (a victim whose tryget failed
-	 * is off them already, left for us to free), then back to the buddy
-	 * allocator and the swap area.
+	 * Off the lists a batch at a time (a page not on them is reclaim's),
+	 * then back to the buddy allocator and the swap area.
 	 */
 	for (i = 0; i < a->pages; i += n) {
 		n = min_t(unsigned long, a->pages - i, EDU_RELEASE_BATCH);
@@ -149,19 +169,23 @@ static void edu_area_release(struct edu_obj *obj)
 			}
 		}
 		edu_reclaim_del_many(lru, nids, nr);
-		for (j = 0; j < n; j++) {
+		for (j = 0, nr = 0; j < n; j++) {
 			struct edu_area_page *p = &a->map[i + j];
 
-			if (p->state == EDU_AP_PRESENT)
-				edu_free_pages(edu_nodes[p->nid], p->idx, 0);
-			else if (p->state == EDU_AP_SWAPPED)
+			if (p->state == EDU_AP_SWAPPED) {
 				edu_swap_free(p->idx);
+				p->state = EDU_AP_NONE;
+				a->swapped--;
+			} else if (p->state == EDU_AP_PRESENT && lru[nr++]) {
+				edu_free_pages(edu_nodes[p->nid], p->idx, 0);
+				p->state = EDU_AP_NONE;
+				a->present--;
+			}
 		}
 		cond_resched();
 	}
-	mutex_destroy(&a->lock);
-	kvfree(a->map);
-	kfree(a);
+	mutex_unlock(&a->lock);
+	edu_area_put_life(a);
 }
 
 struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
@@ -195,6 +219,7 @@ struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
 	a->pgoff = EDU_AREA_PGOFF_BASE +
 		   ((unsigned long)a->id << EDU_AREA_WINDOW_SHIFT);
 	edu_obj_init(&a->obj, EDU_OBJ_AREA, edu_area_release);
+	refcount_set(&a->life, 1);	/* the users' (@obj), as one */
 	return a;
 
 err_map:
@@ -444,15 +469,47 @@ bool edu_area_page_young(struct edu_lru_page *lp)
 		mmap_read_unlock(mm);
 	}
 	spin_unlock(&a->vma_lock);
+	if (young) {
+		/* Re-armed by the caller (reclaim.c), holding the area. */
+		struct edu_lruvec *v = edu_lruvecs[p->nid];
+
+		if (v->nr_rearm < ARRAY_SIZE(v->rearm) &&
+		    refcount_inc_not_zero(&a->life))
+			v->rearm[v->nr_rearm++] = lp;
+	}
 	return young;
 }
 
-/* Reclaim isolated @lp: keep its area until edu_area_page_evict(). */
+/*
+ * Page @lp was found young and its Accessed bits cleared: unmap it, so
+ * that its next use faults (minor) and the CPU's walk of the new PTE sets
+ * the bit again.  Without this a CPU that still caches the translation
+ * would set no new bit (x86 clears it without a TLB flush, see
+ * ptep_clear_flush_young()); on hardware the stale entry soon goes, under
+ * emulation it can stay for good, and a hot page would look unused.
+ * Drops the hold edu_area_page_young() took.
+ */
+void edu_area_page_rearm(struct edu_lru_page *lp)
+{
+	struct edu_area_page *p = container_of(lp, struct edu_area_page, lru);
+	struct edu_area *a = lp->owner;
+
+	unmap_mapping_range(a->mapping,
+			    (loff_t)(a->pgoff + (p - a->map)) << PAGE_SHIFT,
+			    PAGE_SIZE, 0);
+	edu_area_put_life(a);
+}
+
+/*
+ * Reclaim isolated @lp: keep its area's structure until
+ * edu_area_page_evict().  The page was on the lists, under their lock, so
+ * the release has not yet been past it and holds the structure.
+ */
 bool edu_area_page_tryget(struct edu_lru_page *lp)
 {
 	struct edu_area *a = lp->owner;
 
-	return refcount_inc_not_zero(&a->obj.ref);
+	return !WARN_ON_ONCE(!refcount_inc_not_zero(&a->life));
 }
 
 /*
@@ -476,6 +533,14 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 		goto out;
 	}
 	n = edu_nodes[p->nid];
+	if (a->dead) {
+		/* Its release left it to us: no one can map it again. */
+		edu_free_pages(n, p->idx, 0);
+		p->state = EDU_AP_NONE;
+		a->present--;
+		err = 0;
+		goto out;
+	}
 	/* First unmap: no process may write the page once it is copied. */
 	unmap_mapping_range(a->mapping, (loff_t)(a->pgoff + i) << PAGE_SHIFT,
 			    PAGE_SIZE, 0);
@@ -492,7 +557,7 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 	a->swapped++;
 out:
 	mutex_unlock(&a->lock);
-	edu_obj_put(&a->obj);
+	edu_area_put_life(a);
 	return err;
 }
 

@@ -66,6 +66,9 @@ struct edu_area_vma {
 
 struct edu_area {
 	struct edu_obj obj;	/* refs: the handle, each VMA mapping it */
+	refcount_t life;	/* the structure: @obj's users as one, and
+				 * reclaim per page it isolated (area.c)
+				 */
 	struct mutex lock;	/* see area.c */
 	u32 id;			/* window of mmap offsets, edu_areas key */
 	unsigned int policy;	/* EDU_AREA_POLICY_* */
@@ -80,6 +83,7 @@ struct edu_area {
 	spinlock_t vma_lock;	/* @vmas */
 	struct list_head vmas;	/* of struct edu_area_vma */
 	/* Under @lock: */
+	bool dead;		/* its users are gone, its pages given back */
 	unsigned long present;
 	unsigned long swapped;
 	u64 faults_minor;

@@ -48,7 +48,8 @@
  * Page replacement and reclaim:
  *   lru.h, lru.c     LRU with second chance, FIFO and CLOCK: the policy
  *                    core, its rules and lock rule (mm/vmscan.c, mm/swap.c)
- *   reclaim.c, .h    per-node lists of area pages, kswapd, direct reclaim
+ *   reclaim.c, reclaim.h  per-node lists of area pages, kswapd, direct
+ *                    reclaim
  *   reclaim_debugfs.c  the "reclaim" and "swap" views
  *   swap.c, swap.h   the swap area: slots, swap-out, swap-in
  *

@@ -9,8 +9,12 @@
  * active/inactive lists with second chance; fifo; clock).  Whether a page
  * was used lately is the hardware's answer: edu_area_page_young() reads and
  * clears the Accessed bit in every PTE that maps the page, as
- * folio_referenced() does through the rmap.  A victim is evicted by area.c:
- * unmapped from every process, written to a swap slot, its frame freed.
+ * folio_referenced() does through the rmap; a page found young is then
+ * unmapped (edu_area_page_rearm()), so that its next use faults and sets
+ * the bit in a fresh PTE even where a CPU still caches the old translation
+ * (x86 clears the bit without a TLB flush; under emulation such entries
+ * can live for good).  A victim is evicted by area.c: unmapped from every
+ * process, written to a swap slot, its frame freed.
  *
  * Two ways into reclaim, as in the kernel:
  *   kswapd      one kthread per node.  An allocation that leaves the node's
@@ -116,9 +120,10 @@ void edu_reclaim_add(int nid, struct edu_lru_page *page)
 }
 
 /*
- * Take @nr pages off their nodes' lists, @nid(i) the node of page i; one
+ * Take @nr pages off their nodes' lists, @nids[i] the node of page i; one
  * lock round trip per run of pages of one node, so that freeing a large
- * area does not queue for the lock once per page behind kswapd.
+ * area does not queue for the lock once per page behind kswapd.  A page
+ * that was not on them (isolated by reclaim) is set to NULL in @pages.
  */
 void edu_reclaim_del_many(struct edu_lru_page **pages, const u16 *nids,
 			  unsigned int nr)
@@ -130,7 +135,8 @@ void edu_reclaim_del_many(struct edu_lru_page **pages, const u16 *nids,
 
 		spin_lock(&v->lock);
 		for (j = i; j < nr && nids[j] == nids[i]; j++)
-			edu_lru_del(&v->lru, pages[j]);
+			if (!edu_lru_del(&v->lru, pages[j]))
+				pages[j] = NULL;	/* isolated */
 		spin_unlock(&v->lock);
 	}
 }
@@ -153,6 +159,8 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 {
 	struct edu_lru_page *page, *next;
 	unsigned long before, evicted = 0, failed = 0;
+	struct edu_lru_page *rearm[ARRAY_SIZE(v->rearm)];
+	unsigned int i, nr_rearm;
 	LIST_HEAD(victims);
 
 	spin_lock(&v->lock);
@@ -160,14 +168,19 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 	edu_lru_shrink(&v->lru, EDU_RECLAIM_BATCH, &edu_reclaim_ops, &victims);
 	*scanned = v->lru.stat.pgscan + v->lru.stat.pgrefill - before;
 	/*
-	 * A victim whose area is going stays off the lists: the area's release
-	 * frees it, once it gets this lock.  The others keep their area alive
-	 * until evicted.
+	 * Each victim holds its area's structure until evicted (a page on the
+	 * lists always can: see edu_area_page_tryget()).
 	 */
 	list_for_each_entry_safe(page, next, &victims, lru)
 		if (!edu_area_page_tryget(page))
 			list_del_init(&page->lru);
+	nr_rearm = v->nr_rearm;
+	memcpy(rearm, v->rearm, nr_rearm * sizeof(*rearm));
+	v->nr_rearm = 0;
 	spin_unlock(&v->lock);
+
+	for (i = 0; i < nr_rearm; i++)
+		edu_area_page_rearm(rearm[i]);
 
 	list_for_each_entry_safe(page, next, &victims, lru) {
 		list_del_init(&page->lru);

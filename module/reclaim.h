@@ -33,6 +33,9 @@ struct edu_lruvec {
 	struct edu_reclaim_stat stat;
 	struct task_struct __rcu *kswapd;
 	unsigned long kswapd_flags;	/* EDU_KSWAPD_* bits, atomic ops */
+	/* Under @lock: pages found young, to unmap once it is dropped. */
+	unsigned int nr_rearm;
+	struct edu_lru_page *rearm[2 * EDU_RECLAIM_BATCH];
 	int nid;
 };
 
@@ -52,6 +55,7 @@ unsigned long edu_reclaim_direct(int nid, bool this_node_only);
 bool edu_area_page_young(struct edu_lru_page *page);
 bool edu_area_page_tryget(struct edu_lru_page *page);
 int edu_area_page_evict(struct edu_lru_page *page);
+void edu_area_page_rearm(struct edu_lru_page *page);
 
 /* reclaim_debugfs.c */
 void edu_reclaim_debugfs_init(void);
