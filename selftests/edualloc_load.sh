@@ -9,14 +9,15 @@
 # each counter, to the page, is edualloc_leak.sh's.
 #
 # EDU_MODULE: path of edualloc.ko (default module/edualloc.ko)
-# EDU_LOAD_CYCLES: how many cycles (default 50)
+# EDU_LOAD_CYCLES: how many cycles (default 20: a cycle takes 3 to 6 s
+#   under emulation, more on PREEMPT_RT; the leak test cycles too)
 # EDU_MEM_TOLERANCE: pages any kernel counter may grow by (default 32: clean
 #   runs move by 15 at most; a leaked pool is 16384 pages per node)
 set -u
 . "$(dirname "$0")/edualloc_lib.sh"
 
 ko=$(edu_module)
-cycles=${EDU_LOAD_CYCLES:-50}
+cycles=${EDU_LOAD_CYCLES:-20}
 tol=${EDU_MEM_TOLERANCE:-32}
 dbg=/sys/kernel/debug/edualloc
 

@@ -6,7 +6,8 @@
 # and the lesson's loops take seconds, not minutes, under emulation; runs
 # edualloc_reclaim_test, whose KTAP is this test's; then loads the module
 # again with its defaults, as the tests after it expect.  SKIP (exit 4)
-# without root or the module file.
+# without root or the module file.  EDU_RECLAIM_ARGS: options for the
+# program (-t TEST to run one).
 # kselftest timeout: 1200
 set -u
 . "$(dirname "$0")/edualloc_lib.sh"
@@ -27,7 +28,8 @@ if ! insmod "$ko" $params; then
 	insmod "$ko"
 	exit 1
 fi
-"$bin/edualloc_reclaim_test"
+# shellcheck disable=SC2086 # options of the test program, as words
+"$bin/edualloc_reclaim_test" ${EDU_RECLAIM_ARGS:-}
 rc=$?
 rmmod edualloc && insmod "$ko" || rc=1
 exit "$rc"
