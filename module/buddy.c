@@ -17,7 +17,8 @@ static void edu_add_free(struct edu_node *n, unsigned long idx,
 	WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_FREE, order));
 	list_add(edu_idx_link(n, idx), &n->free_area[order].free_list);
 	n->free_area[order].nr_free++;
-	n->free_pages += 1UL << order;
+	/* Marked: edu_alloc_pages() and kswapd read it without the lock. */
+	WRITE_ONCE(n->free_pages, n->free_pages + (1UL << order));
 }
 
 static void edu_del_free(struct edu_node *n, unsigned long idx,
@@ -25,7 +26,7 @@ static void edu_del_free(struct edu_node *n, unsigned long idx,
 {
 	list_del(edu_idx_link(n, idx));
 	n->free_area[order].nr_free--;
-	n->free_pages -= 1UL << order;
+	WRITE_ONCE(n->free_pages, n->free_pages - (1UL << order));
 }
 
 /*

@@ -103,7 +103,10 @@ struct edu_pcp {
 struct edu_node {
 	spinlock_t lock;	/* zone->lock: see "Locking" above */
 	struct edu_free_area free_area[EDU_NR_ORDERS];
-	unsigned long free_pages;	/* in free_area[], under @lock */
+	unsigned long free_pages;	/* in free_area[], under @lock;
+					 * WRITE_ONCE, read racily by the
+					 * kswapd wake-up and kswapd
+					 */
 	unsigned long wmark[EDU_NR_WMARK];
 	/* Counters under @lock: requests served by the buddy lists. */
 	unsigned long allocs[EDU_NR_ORDERS];
