@@ -9,6 +9,7 @@
 #define EDUALLOC_AREA_H
 
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include "edualloc_util.h"
 
@@ -120,6 +121,58 @@ static inline long majflt(void)
 	struct rusage ru;
 
 	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_majflt;
+}
+
+/*
+ * The area tests' fixture set-up: open the device, learn the nodes with a
+ * pool (at most @max), check the ABI, mount debugfs if need be, shrink the
+ * caches and note each pool node's free pages in @free0.  0; 1 without the
+ * module (the caller skips); -1 on an error, said on stderr.
+ */
+static inline int area_fixture_open(int *fd, struct edu_info *info,
+				    int *pool, int max, int *nr_pool,
+				    long *free0)
+{
+	int i;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	*fd = open("/dev/edualloc", O_RDWR | O_CLOEXEC);
+	if (*fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	*nr_pool = edu_pool_nodes(*fd, info, pool, max);
+	if (*nr_pool <= 0 || info->abi_version != EDU_ABI_VERSION) {
+		fprintf(stderr, "# %d pool nodes, ABI %llu (want %u)\n",
+			*nr_pool, (unsigned long long)info->abi_version,
+			EDU_ABI_VERSION);
+		return -1;
+	}
+	if (access(EDU_DBG_DIR "/info", R_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (edu_shrink_caches())
+		return -1;
+	for (i = 0; i < *nr_pool; i++) {
+		free0[i] = node_free(*fd, pool[i]);
+		if (free0[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Node @node's free pages, read up to @tries times 10 ms apart until they
+ * are @want (a reclaimer may still be freeing a dead area's last batch).
+ */
+static inline long area_free_back(int fd, int node, long want, int tries)
+{
+	long free = -1;
+
+	while (tries-- > 0) {
+		free = node_free(fd, node);
+		if (free == want || !tries)
+			break;
+		usleep(10000);
+	}
+	return free;
 }
 
 #endif /* EDUALLOC_AREA_H */

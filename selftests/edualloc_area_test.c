@@ -261,27 +261,15 @@ FIXTURE(area)
 
 FIXTURE_SETUP(area)
 {
-	int i;
+	int ret = area_fixture_open(&self->fd, &self->info, self->pool,
+				    MAX_NODES, &self->nr_pool, self->free0);
 
-	page_size = sysconf(_SC_PAGESIZE);
-	self->fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT) {
+	if (ret > 0) {
 		self->skip = 1;
 		SKIP(return, DEV_PATH " not present (edualloc not loaded)");
 	}
-	ASSERT_LE(0, self->fd);
-	self->nr_pool = edu_pool_nodes(self->fd, &self->info, self->pool,
-				       MAX_NODES);
-	ASSERT_LT(0, self->nr_pool);
-	ASSERT_EQ((__u64)EDU_ABI_VERSION, self->info.abi_version);
-	if (access(EDU_DBG_DIR "/areas", R_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, load_memblks());
-	ASSERT_EQ(0, edu_shrink_caches());
-	for (i = 0; i < self->nr_pool; i++) {
-		self->free0[i] = node_free(self->fd, self->pool[i]);
-		ASSERT_LE(0, self->free0[i]);
-	}
 }
 
 /* Every page back in the buddy allocator once the test's areas are gone. */

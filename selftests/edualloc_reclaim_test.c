@@ -115,26 +115,14 @@ FIXTURE(reclaim)
 
 FIXTURE_SETUP(reclaim)
 {
-	int i;
+	int ret = area_fixture_open(&self->fd, &self->info, self->pool,
+				    MAX_NODES, &self->nr_pool, self->free0);
 
-	page_size = sysconf(_SC_PAGESIZE);
-	self->fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT) {
+	if (ret > 0) {
 		self->skip = 1;
 		SKIP(return, DEV_PATH " not present (edualloc not loaded)");
 	}
-	ASSERT_LE(0, self->fd);
-	self->nr_pool = edu_pool_nodes(self->fd, &self->info, self->pool,
-				       MAX_NODES);
-	ASSERT_LT(0, self->nr_pool);
-	ASSERT_EQ((__u64)EDU_ABI_VERSION, self->info.abi_version);
-	if (access(EDU_DBG_DIR "/reclaim", R_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	ASSERT_EQ(0, edu_shrink_caches());
-	for (i = 0; i < self->nr_pool; i++) {
-		self->free0[i] = node_free(self->fd, self->pool[i]);
-		ASSERT_LE(0, self->free0[i]);
-	}
+	ASSERT_EQ(0, ret);
 }
 
 /* Every page back in the buddy allocator once the test's areas are gone. */
@@ -148,20 +136,11 @@ FIXTURE_TEARDOWN(reclaim)
 	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
 	EXPECT_LE(0, fd);
 	EXPECT_EQ(0, settle_lists(fd));
-	for (i = 0; i < self->nr_pool; i++) {
-		long free;
-		int tries;
-
-		/* Reclaim frees a dead area's isolated batch itself. */
-		for (tries = 0; tries < 500; tries++) {
-			free = node_free(fd, self->pool[i]);
-			if (free == self->free0[i])
-				break;
-			usleep(10000);
-		}
-		EXPECT_EQ(self->free0[i], free)
+	/* Reclaim frees a dead area's isolated batch itself: wait for it. */
+	for (i = 0; i < self->nr_pool; i++)
+		EXPECT_EQ(self->free0[i], area_free_back(fd, self->pool[i],
+							 self->free0[i], 500))
 			TH_LOG("teardown: node %d free pages", self->pool[i]);
-	}
 	close(fd);
 }
 
