@@ -293,10 +293,11 @@ static int edu_area_node(struct edu_area *a, unsigned long i,
 static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 {
 	struct edu_area_page *p = &a->map[i];
+	unsigned long shadow = 0;
 	struct edu_page_ref ref;
+	int nid, old_nid = 0, err;
 	unsigned int flags;
 	void *page;
-	int nid, err;
 
 	lockdep_assert_held(&a->lock);
 	nid = edu_area_node(a, i, &flags);
@@ -309,6 +310,8 @@ static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 		edu_swap_in(p->idx, page);
 		edu_swap_free(p->idx);
 		a->swapped--;
+		shadow = p->shadow;
+		old_nid = p->nid;
 	} else {
 		clear_page(page);
 	}
@@ -318,8 +321,12 @@ static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 	p->nid = ref.node->nid;
 	p->state = EDU_AP_PRESENT;
 	a->present++;
+	memset(&p->lru, 0, sizeof(p->lru));
 	p->lru.owner = a;
-	edu_reclaim_add(p->nid, &p->lru);
+	if (*major)
+		edu_reclaim_add_refault(p->nid, &p->lru, old_nid, shadow);
+	else
+		edu_reclaim_add(p->nid, &p->lru);
 	return 0;
 }
 
@@ -390,15 +397,16 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 }
 
 /*
- * Clear the Accessed bit of the PTE mapping @pfn at @addr in @mm; was it
- * set?  Under mmap_read_lock(), which keeps every level but the PTE table
- * (edu_pte_offset_map_lock() checks that one).  Areas map only PTEs.
+ * Clear the Accessed bit of the PTE mapping @pfn at @addr in @mm; returns
+ * what it found (EDU_AREA_LOOK_*).  Under mmap_read_lock(), which keeps
+ * every level but the PTE table (edu_pte_offset_map_lock() checks that
+ * one).  Areas map only PTEs.
  */
-static bool edu_pte_test_and_clear_young(struct mm_struct *mm,
-					 unsigned long addr, unsigned long pfn)
+static unsigned int edu_pte_look(struct mm_struct *mm, unsigned long addr,
+				 unsigned long pfn)
 {
+	unsigned int found = EDU_AREA_LOOK_NONE;
 	spinlock_t *ptl;	/* lock of the PTE table */
-	bool young = false;
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
@@ -407,23 +415,24 @@ static bool edu_pte_test_and_clear_young(struct mm_struct *mm,
 
 	pgd = pgd_offset(mm, addr);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
-		return false;
+		return found;
 	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(*p4d) || p4d_bad(*p4d))
-		return false;
+		return found;
 	pud = pud_offset(p4d, addr);
 	if (pud_none(*pud) || pud_bad(*pud))
-		return false;
+		return found;
 	pmd = pmd_offset(pud, addr);
 	if (pmd_none(*pmd) || pmd_bad(*pmd) || pmd_trans_huge(*pmd))
-		return false;
+		return found;
 	pte = edu_pte_offset_map_lock(mm, pmd, addr, &ptl);
 	if (!pte)
-		return false;
+		return found;
 	if (pte_present(ptep_get(pte)) && pte_pfn(ptep_get(pte)) == pfn)
-		young = edu_ptep_test_and_clear_young(pte);
+		found = edu_ptep_test_and_clear_young(pte) ?
+			EDU_AREA_LOOK_YOUNG : EDU_AREA_LOOK_OLD;
 	pte_unmap_unlock(pte, ptl);
-	return young;
+	return found;
 }
 
 /*
@@ -440,8 +449,8 @@ bool edu_area_page_young(struct edu_lru_page *lp)
 	struct edu_area *a = lp->owner;
 	unsigned long pgoff = a->pgoff + (p - a->map);
 	unsigned long pfn = edu_idx_to_pfn(edu_nodes[p->nid], p->idx);
+	unsigned int found = EDU_AREA_LOOK_NONE;
 	struct edu_area_vma *av;
-	bool young = false;
 
 	spin_lock(&a->vma_lock);
 	list_for_each_entry(av, &a->vmas, link) {
@@ -450,7 +459,7 @@ bool edu_area_page_young(struct edu_lru_page *lp)
 		unsigned long addr;
 
 		if (!mmap_read_trylock(mm)) {
-			young = true;
+			found = max(found, EDU_AREA_LOOK_BUSY);
 			continue;
 		}
 		/*
@@ -462,14 +471,16 @@ bool edu_area_page_young(struct edu_lru_page *lp)
 		    pgoff - vma->vm_pgoff < vma_pages(vma)) {
 			addr = vma->vm_start +
 			       ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-			if (vma_lookup(mm, addr) == vma &&
-			    edu_pte_test_and_clear_young(mm, addr, pfn))
-				young = true;
+			if (vma_lookup(mm, addr) == vma)
+				found = max(found, edu_pte_look(mm, addr, pfn));
 		}
 		mmap_read_unlock(mm);
 	}
 	spin_unlock(&a->vma_lock);
-	if (young) {
+	trace_edualloc_lru_look(a->id, p - a->map, p->nid, lp->flags, found);
+	if (found < EDU_AREA_LOOK_YOUNG)
+		return false;
+	if (found == EDU_AREA_LOOK_YOUNG) {
 		/* Re-armed by the caller (reclaim.c), holding the area. */
 		struct edu_lruvec *v = edu_lruvecs[p->nid];
 
@@ -477,7 +488,7 @@ bool edu_area_page_young(struct edu_lru_page *lp)
 		    refcount_inc_not_zero(&a->life))
 			v->rearm[v->nr_rearm++] = lp;
 	}
-	return young;
+	return true;
 }
 
 /*
@@ -552,6 +563,7 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 	trace_edualloc_swap_out(a->id, i, p->nid, slot);
 	edu_free_pages(n, p->idx, 0);
 	p->idx = slot;
+	p->shadow = edu_reclaim_shadow(p->nid);
 	p->state = EDU_AP_SWAPPED;
 	a->present--;
 	a->swapped++;

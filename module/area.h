@@ -43,10 +43,16 @@ static_assert(EDU_AREA_PGOFF_BASE +
 /*
  * One page of an area: 40 bytes.  Pool indexes and swap slots fit 32 bits
  * (pool_mb, swap_mb).  While present, the page is on its node's LRU lists
- * through @lru (reclaim.c), whose owner is the area.
+ * through @lru (reclaim.c), whose owner is the area.  While swapped it
+ * keeps its @shadow instead, the lists' age when it was evicted (lru.h:
+ * refaults), as the kernel leaves a shadow entry where the page was; @nid
+ * is then the node it was evicted from, whose lists the shadow dates.
  */
 struct edu_area_page {
-	struct edu_lru_page lru;
+	union {
+		struct edu_lru_page lru;	/* PRESENT */
+		unsigned long shadow;		/* SWAPPED */
+	};
 	u32 idx;		/* PRESENT: pool index on @nid; SWAPPED: slot */
 	u16 nid;
 	u8 state;		/* EDU_AP_* */
@@ -109,6 +115,12 @@ extern struct mutex edu_areas_lock;
 #define EDU_AREA_FAULT_MAPPED	1	/* minor: the page was present */
 #define EDU_AREA_FAULT_SIGBUS	2	/* no page to be had */
 #define EDU_AREA_FAULT_MAJOR	3	/* read back from swap */
+
+/* What a reclaim look at a page's PTEs found (trace edualloc_lru_look). */
+#define EDU_AREA_LOOK_NONE	0	/* no PTE maps it: unused since re-armed */
+#define EDU_AREA_LOOK_OLD	1	/* mapped, Accessed bit clear */
+#define EDU_AREA_LOOK_YOUNG	2	/* Accessed bit was set (now clear) */
+#define EDU_AREA_LOOK_BUSY	3	/* an mmap_lock was taken: counts as young */
 
 /* area.c */
 struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,

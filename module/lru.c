@@ -148,6 +148,39 @@ void edu_lru_add(struct edu_lru *lru, struct edu_lru_page *page)
 	edu_lru_link(lru, page, false);
 }
 
+/* workingset_eviction(): what an evicted page keeps to be known again. */
+unsigned long edu_lru_shadow(const struct edu_lru *lru)
+{
+	lockdep_assert_held(lru->lock);
+	return lru->nonresident_age;
+}
+
+/*
+ * workingset_refault() and folio_add_lru() in one: page @page, evicted
+ * with @shadow, is back.  Returns whether it went straight to the active
+ * list (see lru.h for the distance it is compared with).
+ */
+bool edu_lru_add_refault(struct edu_lru *lru, struct edu_lru_page *page,
+			 unsigned long shadow)
+{
+	unsigned long distance = lru->nonresident_age - shadow;
+
+	lockdep_assert_held(lru->lock);
+	if (WARN(page->flags & EDU_LRU_PG_LRU,
+		 "edualloc: lru: page %p added twice\n", page))
+		return false;
+	lru->stat.workingset_refault++;
+	page->flags = EDU_LRU_PG_LRU;
+	if (lru->policy == EDU_LRU_POLICY_LRU &&
+	    distance <= lru->nr_active + lru->nr_inactive) {
+		page->flags |= EDU_LRU_PG_ACTIVE;
+		lru->stat.workingset_activate++;
+		lru->nonresident_age++;
+	}
+	edu_lru_link(lru, page, false);
+	return page->flags & EDU_LRU_PG_ACTIVE;
+}
+
 /*
  * folio_mark_accessed(): an access the page tables do not see (read(2) of
  * a file page, in the kernel).  It takes two to activate a page, as a scan
@@ -171,6 +204,7 @@ void edu_lru_mark_accessed(struct edu_lru *lru, struct edu_lru_page *page)
 		page->flags |= EDU_LRU_PG_ACTIVE;
 		edu_lru_link(lru, page, false);
 		lru->stat.pgactivate++;
+		lru->nonresident_age++;
 	}
 }
 
@@ -204,6 +238,7 @@ static void edu_lru_isolate(struct edu_lru *lru, struct edu_lru_page *page,
 	page->flags = 0;
 	list_add_tail(&page->lru, victims);
 	lru->stat.pgsteal++;
+	lru->nonresident_age++;
 }
 
 /*
@@ -263,6 +298,7 @@ static unsigned long edu_shrink_inactive(struct edu_lru *lru,
 		if (referenced) {
 			page->flags |= EDU_LRU_PG_ACTIVE;
 			lru->stat.pgactivate++;
+			lru->nonresident_age++;
 		} else {
 			lru->stat.kept++;
 		}

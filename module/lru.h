@@ -50,6 +50,25 @@
  * chance and the hand moves on; any other page is a victim.  It is FIFO with
  * second chance, without moving a page on a reference.
  *
+ * Refaults (mm/workingset.c): an evicted page leaves a shadow, the lists'
+ * nonresident age (evictions and activations so far) when it went
+ * (edu_lru_shadow(), at eviction).  When it faults back in,
+ * edu_lru_add_refault() adds it with that shadow: the refault distance,
+ * age now minus shadow, is how much memory it would have needed to stay.
+ * With the LRU policy, a distance within the lists' size (active and
+ * inactive) activates it at once (active head, workingset_activate):
+ * it is part of a working set that was evicted before it could prove
+ * itself.  The kernel compares with the lists the page competes with
+ * besides the inactive list it came from (for an anon page both file
+ * lists and the active anon list, 6.1's workingset_refault()); here all
+ * pages are of one kind, so that would be the active list alone, and
+ * with an empty active list no refault could ever activate: a working
+ * set that a scan of a young list evicts before any of its pages is seen
+ * young twice would never get in.  Comparing with both lists asks
+ * "would it have stayed in twice the memory?"; a wrong guess is aged back
+ * out, as the active list stays bounded by inactive_is_low().  Other
+ * policies count the refault and add the page as edu_lru_add() does.
+ *
  * For all three:
  *   del:           a page on the lists leaves them, flags cleared (a page
  *                  unmapped or freed); a page not on them is left alone.
@@ -115,6 +134,8 @@ struct edu_lru_stat {
 	 * has no vmstat for them.
 	 */
 	unsigned long kept;
+	unsigned long workingset_refault;	/* evicted pages back */
+	unsigned long workingset_activate;	/* ... activated at once */
 };
 
 struct edu_lru {
@@ -127,6 +148,8 @@ struct edu_lru {
 	/* CLOCK: the page looked at next; &clock when the ring is empty. */
 	struct list_head *hand;
 	unsigned long nr_inactive, nr_active, nr_fifo, nr_clock;
+	/* Evictions and activations so far: the clock of shadows. */
+	unsigned long nonresident_age;
 	struct edu_lru_stat stat;
 };
 
@@ -143,6 +166,9 @@ unsigned long edu_lru_nr_pages(const struct edu_lru *lru);
 bool edu_lru_inactive_is_low(const struct edu_lru *lru);
 
 void edu_lru_add(struct edu_lru *lru, struct edu_lru_page *page);
+unsigned long edu_lru_shadow(const struct edu_lru *lru);
+bool edu_lru_add_refault(struct edu_lru *lru, struct edu_lru_page *page,
+			 unsigned long shadow);
 void edu_lru_mark_accessed(struct edu_lru *lru, struct edu_lru_page *page);
 bool edu_lru_del(struct edu_lru *lru, struct edu_lru_page *page);
 void edu_lru_rotate(struct edu_lru *lru, struct edu_lru_page *page);

@@ -119,6 +119,38 @@ void edu_reclaim_add(int nid, struct edu_lru_page *page)
 	spin_unlock(&v->lock);
 }
 
+/* A page of @nid is being evicted: its shadow (lru.h, refaults). */
+unsigned long edu_reclaim_shadow(int nid)
+{
+	struct edu_lruvec *v = edu_lruvecs[nid];
+	unsigned long shadow;
+
+	spin_lock(&v->lock);
+	shadow = edu_lru_shadow(&v->lru);
+	spin_unlock(&v->lock);
+	return shadow;
+}
+
+/*
+ * A page evicted from @evicted_nid with @shadow is back, on @nid.  Its
+ * refault distance means something only on the lists it was evicted
+ * from: a page that comes back on another node (interleave, local) starts
+ * inactive, as any new page.
+ */
+void edu_reclaim_add_refault(int nid, struct edu_lru_page *page,
+			     int evicted_nid, unsigned long shadow)
+{
+	struct edu_lruvec *v = edu_lruvecs[nid];
+
+	if (nid != evicted_nid) {
+		edu_reclaim_add(nid, page);
+		return;
+	}
+	spin_lock(&v->lock);
+	edu_lru_add_refault(&v->lru, page, shadow);
+	spin_unlock(&v->lock);
+}
+
 /*
  * Take @nr pages off their nodes' lists, @nids[i] the node of page i; one
  * lock round trip per run of pages of one node, so that freeing a large

@@ -47,6 +47,9 @@ extern struct edu_lruvec *edu_lruvecs[MAX_NUMNODES];
 int edu_reclaim_init(void);
 void edu_reclaim_exit(void);
 void edu_reclaim_add(int nid, struct edu_lru_page *page);
+unsigned long edu_reclaim_shadow(int nid);
+void edu_reclaim_add_refault(int nid, struct edu_lru_page *page,
+			     int evicted_nid, unsigned long shadow);
 void edu_reclaim_del_many(struct edu_lru_page **pages, const u16 *nids,
 			  unsigned int nr);
 unsigned long edu_reclaim_direct(int nid, bool this_node_only);

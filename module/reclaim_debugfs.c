@@ -56,6 +56,8 @@ static int reclaim_show(struct seq_file *m, void *unused)
 			   ls.pgactivate, ls.pgdeactivate, ls.pgrefill);
 		seq_printf(m, "  pgrotated %lu\n  second_chances %lu\n  evict_failed %lu\n",
 			   ls.pgrotated, ls.kept, st.evict_failed);
+		seq_printf(m, "  workingset_refault %lu\n  workingset_activate %lu\n",
+			   ls.workingset_refault, ls.workingset_activate);
 	}
 	return 0;
 }

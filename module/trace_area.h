@@ -45,6 +45,42 @@ TRACE_EVENT(edualloc_area_fault,
 				   { EDU_AREA_FAULT_MAJOR, "major" }))
 );
 
+/*
+ * Reclaim looked at page @page of @area on @nid: its LRU flags before the
+ * look (lru.h: 2 active, 4 referenced) and what the PTEs said.  With the
+ * LRU policy the outcome follows: inactive and not young -> evicted; young
+ * -> kept (referenced set) or, if it was referenced, activated; active ->
+ * deactivated whatever the bit said.
+ */
+TRACE_EVENT(edualloc_lru_look,
+	TP_PROTO(unsigned int area, unsigned long page, int nid,
+		 unsigned long flags, unsigned int found),
+	TP_ARGS(area, page, nid, flags, found),
+	TP_STRUCT__entry(
+		__field(unsigned int, area)
+		__field(unsigned long, page)
+		__field(int, nid)
+		__field(unsigned long, flags)
+		__field(unsigned int, found)
+	),
+	TP_fast_assign(
+		__entry->area = area;
+		__entry->page = page;
+		__entry->nid = nid;
+		__entry->flags = flags;
+		__entry->found = found;
+	),
+	TP_printk("area=%u page=%lu node=%d %s%s %s", __entry->area,
+		  __entry->page, __entry->nid,
+		  __entry->flags & EDU_LRU_PG_ACTIVE ? "active" : "inactive",
+		  __entry->flags & EDU_LRU_PG_REFERENCED ? ",referenced" : "",
+		  __print_symbolic(__entry->found,
+				   { EDU_AREA_LOOK_NONE, "no-pte" },
+				   { EDU_AREA_LOOK_OLD, "old" },
+				   { EDU_AREA_LOOK_YOUNG, "young" },
+				   { EDU_AREA_LOOK_BUSY, "busy" }))
+);
+
 /* Reclaim evicted page @page of @area from @nid into swap slot @slot. */
 TRACE_EVENT(edualloc_swap_out,
 	TP_PROTO(unsigned int area, unsigned long page, int nid,

@@ -7,7 +7,8 @@
 # edualloc_reclaim_test, whose KTAP is this test's; then loads the module
 # again with its defaults, as the tests after it expect.  SKIP (exit 4)
 # without root or the module file.  EDU_RECLAIM_ARGS: options for the
-# program (-t TEST to run one).
+# program; EDU_RECLAIM_ONLY=NAME runs only the tests whose name contains
+# NAME (6.1's harness has no option for that).
 # kselftest timeout: 1200
 set -u
 . "$(dirname "$0")/edualloc_lib.sh"

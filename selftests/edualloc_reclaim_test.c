@@ -115,9 +115,20 @@ FIXTURE(reclaim)
 
 FIXTURE_SETUP(reclaim)
 {
-	int ret = area_fixture_open(&self->fd, &self->info, self->pool,
-				    MAX_NODES, &self->nr_pool, self->free0);
+	const char *only = getenv("EDU_RECLAIM_ONLY");
+	int ret;
 
+	/*
+	 * 6.1's harness takes no test name: run one by this variable.  Its
+	 * setup cannot stop the body but as a failed ASSERT does.
+	 */
+	if (only && !strstr(_metadata->name, only)) {
+		self->skip = 1;
+		SKIP(longjmp(_metadata->env, 1), "not %s (EDU_RECLAIM_ONLY)",
+		     only);
+	}
+	ret = area_fixture_open(&self->fd, &self->info, self->pool,
+				MAX_NODES, &self->nr_pool, self->free0);
 	if (ret > 0) {
 		self->skip = 1;
 		SKIP(return, DEV_PATH " not present (edualloc not loaded)");
@@ -370,6 +381,7 @@ static long hot_misses(struct __test_metadata *_metadata, int fd, int node,
 {
 	long hot = pool / 4, stream = pool / 4, i, misses = 0, bad = 0;
 	long region = 2 * pool, pages = hot + region, before, first, act, kept;
+	long ws;
 	struct edu_area_create c;
 	char *p;
 	int r;
@@ -378,6 +390,7 @@ static long hot_misses(struct __test_metadata *_metadata, int fd, int node,
 		return -1;
 	act = reclaim_stat(node, "pgactivate");
 	kept = reclaim_stat(node, "second_chances");
+	ws = reclaim_stat(node, "workingset_activate");
 	if (area_create(fd, pages, EDU_AREA_POLICY_NODE, node, &c))
 		return -1;
 	p = area_map(fd, &c, pages);
@@ -398,11 +411,13 @@ static long hot_misses(struct __test_metadata *_metadata, int fd, int node,
 	}
 	act = reclaim_stat(node, "pgactivate") - act;
 	kept = reclaim_stat(node, "second_chances") - kept;
+	ws = reclaim_stat(node, "workingset_activate") - ws;
 	munmap(p, pages * page_size);
 	area_destroy(fd, c.handle);
 	EXPECT_EQ(0, bad);
-	TH_LOG("%s: %ld of %ld hot touches missed; %ld activations, %ld second chances",
-	       policy, misses, 2 * (HOT_ROUNDS - HOT_WARMUP) * hot, act, kept);
+	TH_LOG("%s: %ld of %ld hot touches missed; %ld activations, %ld kept, %ld by refault",
+	       policy, misses, 2 * (HOT_ROUNDS - HOT_WARMUP) * hot, act, kept,
+	       ws);
 	return misses;
 }
 
@@ -423,12 +438,10 @@ TEST_F_TIMEOUT(reclaim, hot_set_lru_beats_fifo, 900)
 	/* FIFO: the stream pushes the hot set out every few rounds. */
 	EXPECT_LT(touches / 8, fifo);
 	/*
-	 * LRU: never worse than FIFO.  The lesson's claim, that the hot set
-	 * stays, does not hold yet: measured on 6.1, LRU missed 3.7% of the
-	 * hot touches in one run and 14% in another (FIFO 16.5% both), and
-	 * 16% on 6.12-rt.  Open in issue 16; the log line above shows it.
+	 * LRU: the hot set stays (fewer than 1 touch in 50 misses).  Measured
+	 * on 6.1: 0 of 24576, every hot page activated by its refault.
 	 */
-	EXPECT_GE(fifo, lru);
+	EXPECT_GT(touches / 50, lru);
 }
 
 /* The policy changes only while no area page is present. */

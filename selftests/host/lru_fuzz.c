@@ -6,7 +6,7 @@
  *
  *   byte 0    bits 0-1: policy (3: LRU); bits 2-6: 2 + that many pages
  *   then two bytes per operation:
- *     a       bits 0-2: 0-1 access, 2 add, 3 mark_accessed, 4 del,
+ *     a       bits 0-2: 0 access, 1 add as a refault, 2 add, 3 mark_accessed, 4 del,
  *             5 rotate, 6 shrink, 7 set_policy (bits 3-4; 3 is invalid)
  *             or, with bit 5, empty the lists first
  *     b       the page (modulo the number of pages); for shrink, bits
@@ -22,8 +22,9 @@ static bool fuzz_op(struct lru_world *w, const u8 *op)
 
 	switch (op[0] & 7) {
 	case 0:
-	case 1:
 		return lw_access(w, p);
+	case 1:
+		return lw_add_refault(w, p);
 	case 2:
 		return lw_add(w, p);
 	case 3:

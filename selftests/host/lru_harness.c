@@ -172,7 +172,14 @@ bool lw_check(struct lru_world *w, long touched)
 	    !lw_check_stat(w, "pgsteal", lru->stat.pgsteal, m->stat.pgsteal) ||
 	    !lw_check_stat(w, "pgrotated", lru->stat.pgrotated,
 			   m->stat.pgrotated) ||
-	    !lw_check_stat(w, "kept", lru->stat.kept, m->stat.kept))
+	    !lw_check_stat(w, "kept", lru->stat.kept, m->stat.kept) ||
+	    !lw_check_stat(w, "workingset_refault",
+			   lru->stat.workingset_refault,
+			   m->stat.workingset_refault) ||
+	    !lw_check_stat(w, "workingset_activate",
+			   lru->stat.workingset_activate,
+			   m->stat.workingset_activate) ||
+	    !lw_check_stat(w, "nonresident_age", lru->nonresident_age, m->age))
 		return false;
 	spin_lock(&w->lock);
 	low = edu_lru_inactive_is_low(lru);
@@ -227,6 +234,30 @@ bool lw_add(struct lru_world *w, unsigned int p)
 	return lw_check(w, p);
 }
 
+/* Page @p back with the shadow its last eviction left (0 if none). */
+bool lw_add_refault(struct lru_world *w, unsigned int p)
+{
+	unsigned long warnings = lw_warnings;
+	bool twice = lw_on_lru(w, p), got, want;
+
+	w->steps++;
+	lw_warning_expected = twice;
+	spin_lock(&w->lock);
+	got = edu_lru_add_refault(&w->lru, &w->pages[p].lp,
+				  w->pages[p].shadow);
+	spin_unlock(&w->lock);
+	lw_warning_expected = false;
+	want = lm_add_refault(&w->model, p, w->pages[p].shadow);
+	if (lw_warnings != warnings + twice)
+		return lw_fail(w, "refault page %u: %lu warnings, want %d", p,
+			       lw_warnings - warnings, twice);
+	lw_warnings = warnings;
+	if (got != want)
+		return lw_fail(w, "refault page %u: active %d, model %d", p,
+			       got, want);
+	return lw_check(w, p);
+}
+
 bool lw_mark_accessed(struct lru_world *w, unsigned int p)
 {
 	w->steps++;
@@ -272,14 +303,19 @@ bool lw_shrink(struct lru_world *w, unsigned long nr_to_scan)
 	w->steps++;
 	spin_lock(&w->lock);
 	got = edu_lru_shrink(&w->lru, nr_to_scan, &lw_ops, &victims);
-	spin_unlock(&w->lock);
 	w->nr_victims = 0;
 	list_for_each_entry_safe(lp, next, &victims, lru) {
-		if (w->nr_victims == w->nr_pages)
+		if (w->nr_victims == w->nr_pages) {
+			spin_unlock(&w->lock);
 			return lw_fail(w, "victims list longer than the world");
+		}
 		list_del(&lp->lru);
+		/* Evicted now, as reclaim.c does after the batch. */
+		container_of(lp, struct lw_page, lp)->shadow =
+			edu_lru_shadow(&w->lru);
 		w->victims[w->nr_victims++] = lw_id(w, lp);
 	}
+	spin_unlock(&w->lock);
 	want = lm_shrink(&w->model, nr_to_scan);
 	if (got != w->nr_victims || got != want)
 		return lw_fail(w, "shrink %lu: returned %lu for %u victims, model %u",

@@ -18,6 +18,7 @@
 struct lw_page {
 	struct edu_lru_page lp;
 	bool young;		/* the PTE Accessed bit, as the MMU sets it */
+	unsigned long shadow;	/* edu_lru_shadow() when last a victim */
 };
 
 struct lru_world {
@@ -42,6 +43,7 @@ void lw_destroy(struct lru_world *w);
 
 bool lw_access(struct lru_world *w, unsigned int p);
 bool lw_add(struct lru_world *w, unsigned int p);
+bool lw_add_refault(struct lru_world *w, unsigned int p);
 bool lw_mark_accessed(struct lru_world *w, unsigned int p);
 bool lw_del(struct lru_world *w, unsigned int p);
 bool lw_rotate(struct lru_world *w, unsigned int p);

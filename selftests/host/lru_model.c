@@ -167,6 +167,25 @@ void lm_add(struct lru_model *m, unsigned int p)
 	lm_put_head(m, p);
 }
 
+/* Back from eviction: active at once if it went less than the lists ago. */
+bool lm_add_refault(struct lru_model *m, unsigned int p, unsigned long shadow)
+{
+	if (m->on[p])
+		return false;
+	m->stat.workingset_refault++;
+	m->on[p] = true;
+	m->referenced[p] = false;
+	m->active[p] = m->policy == LM_LRU &&
+		       m->age - shadow <= (unsigned long)m->len[LM_ACTIVE] +
+					  m->len[LM_INACTIVE];
+	if (m->active[p]) {
+		m->stat.workingset_activate++;
+		m->age++;
+	}
+	lm_put_head(m, p);
+	return m->active[p];
+}
+
 void lm_mark_accessed(struct lru_model *m, unsigned int p)
 {
 	if (!m->on[p] || m->policy == LM_FIFO)
@@ -179,6 +198,7 @@ void lm_mark_accessed(struct lru_model *m, unsigned int p)
 		m->active[p] = true;
 		lm_put_head(m, p);
 		m->stat.pgactivate++;
+		m->age++;
 	}
 }
 
@@ -208,6 +228,7 @@ static void lm_evict(struct lru_model *m, unsigned int p)
 	lm_del(m, p);
 	m->victims[m->nr_victims++] = p;
 	m->stat.pgsteal++;
+	m->age++;
 }
 
 static bool lm_test_clear_young(struct lru_model *m, unsigned int p)
@@ -250,6 +271,7 @@ static void lm_shrink_lru(struct lru_model *m, unsigned long nr)
 		if (was) {
 			m->active[p] = true;
 			m->stat.pgactivate++;
+			m->age++;
 		} else {
 			m->stat.kept++;
 		}

@@ -23,6 +23,7 @@ enum lm_list { LM_INACTIVE, LM_ACTIVE, LM_FIFO_LIST, LM_RING, LM_NR_LISTS };
 struct lm_stat {
 	unsigned long pgactivate, pgdeactivate, pgrefill, pgscan, pgsteal;
 	unsigned long pgrotated, kept;
+	unsigned long workingset_refault, workingset_activate;
 };
 
 struct lru_model {
@@ -32,6 +33,7 @@ struct lru_model {
 	unsigned int len[LM_NR_LISTS];
 	unsigned int hand;			/* index into list[LM_RING] */
 	bool *on, *active, *referenced, *young;	/* per page */
+	unsigned long age;			/* evictions + activations */
 	struct lm_stat stat;
 	unsigned int *victims;			/* of the last shrink */
 	unsigned int nr_victims;
@@ -43,6 +45,7 @@ int lm_set_policy(struct lru_model *m, int policy);
 bool lm_inactive_is_low(const struct lru_model *m);
 void lm_access(struct lru_model *m, unsigned int p);
 void lm_add(struct lru_model *m, unsigned int p);
+bool lm_add_refault(struct lru_model *m, unsigned int p, unsigned long shadow);
 void lm_mark_accessed(struct lru_model *m, unsigned int p);
 bool lm_del(struct lru_model *m, unsigned int p);
 void lm_rotate(struct lru_model *m, unsigned int p);

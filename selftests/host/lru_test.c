@@ -199,6 +199,49 @@ static bool test_second_chance(void)
 }
 
 /*
+ * Refaults (mm/workingset.c): a page evicted and back within the lists'
+ * size of evictions starts active; one back after more starts inactive,
+ * as does any page under FIFO (counted all the same).
+ */
+static bool test_refault(void)
+{
+	struct lru_world w;
+	unsigned int p;
+	bool ok = true;
+
+	if (lw_create(&w, 12, EDU_LRU_POLICY_LRU))
+		return fail("no memory");
+	/* Four pages, each evicted after two looks: page 0 first. */
+	for (p = 0; ok && p < 4; p++)
+		ok = fault(&w, p);
+	ok = ok && lw_shrink(&w, 4) && lw_shrink(&w, 1) &&
+	     expect_victims(&w, 1, (const unsigned int[]){ 0 });
+	/* Back at once: distance 0 <= 3 pages on the lists. */
+	ok = ok && lw_add_refault(&w, 0) &&
+	     expect_flags(&w, 0, PG_LRU | PG_ACT) &&
+	     (w.lru.stat.workingset_activate == 1 || fail("activate"));
+	/* Page 1 goes; then 8 more evictions before it comes back. */
+	ok = ok && lw_shrink(&w, 1) &&
+	     expect_victims(&w, 1, (const unsigned int[]){ 1 });
+	for (p = 4; ok && p < 12; p++)
+		ok = fault(&w, p) && lw_shrink(&w, 32);
+	ok = ok && (w.lru.nonresident_age - w.pages[1].shadow >
+		    w.lru.nr_active + w.lru.nr_inactive ||
+		    fail("distance %lu", w.lru.nonresident_age -
+			 w.pages[1].shadow));
+	ok = ok && lw_add_refault(&w, 1) && expect_flags(&w, 1, PG_LRU) &&
+	     (w.lru.stat.workingset_refault == 2 || fail("refaults"));
+	lw_destroy(&w);
+	if (!ok || lw_create(&w, 4, EDU_LRU_POLICY_FIFO))
+		return ok && fail("no memory");
+	ok = fault(&w, 0) && lw_shrink(&w, 1) && lw_add_refault(&w, 0) &&
+	     expect_flags(&w, 0, PG_LRU) &&
+	     (w.lru.stat.workingset_refault == 1 || fail("fifo refault"));
+	lw_destroy(&w);
+	return ok;
+}
+
+/*
  * CLOCK: pages are looked at in arrival order; a young one costs the hand
  * a step and its bit, nothing more.  FIFO: arrival order, bits ignored.
  */
@@ -246,7 +289,7 @@ static bool random_step(struct lru_world *w)
 		/* Mostly pages not on the lists: adding twice is rare. */
 		if (lw_on_lru(w, p) && rnd_below(8))
 			return true;
-		return lw_add(w, p);
+		return k & 1 ? lw_add_refault(w, p) : lw_add(w, p);
 	}
 	if (k < 63)
 		return lw_mark_accessed(w, p);
@@ -362,11 +405,14 @@ static bool sim_policy(const struct trace *t, enum edu_lru_policy policy,
 	unsigned int resident = 0, p, tries;
 	struct lru_world w;
 	unsigned long i;
-	bool ok = true;
+	bool ok = true, *seen;
 
 	memset(h, 0, sizeof(*h));
-	if (lw_create(&w, t->nr_pages, policy))
+	seen = calloc(t->nr_pages, sizeof(*seen));
+	if (!seen || lw_create(&w, t->nr_pages, policy)) {
+		free(seen);
 		return fail("no memory");
+	}
 	w.lists_every = 7;	/* a full check is O(frames) */
 	for (i = 0; ok && i < t->n; i++) {
 		p = t->acc[i];
@@ -385,9 +431,13 @@ static bool sim_policy(const struct trace *t, enum edu_lru_policy policy,
 			ok = ok && lw_shrink(&w, 1);
 			resident -= w.nr_victims;
 		}
-		ok = ok && fault(&w, p);
+		/* As the module: a page evicted before comes back a refault. */
+		ok = ok && (seen[p] ? lw_add_refault(&w, p) && lw_access(&w, p) :
+				      fault(&w, p));
+		seen[p] = true;
 		resident++;
 	}
+	free(seen);
 	w.lists_every = 0;
 	ok = ok && lw_check(&w, -1);
 	lw_destroy(&w);
@@ -524,6 +574,7 @@ static const struct lru_test tests[] = {
 	{ "int_sqrt", test_int_sqrt },
 	{ "inactive_ratio", test_inactive_ratio },
 	{ "second_chance", test_second_chance },
+	{ "refault", test_refault },
 	{ "clock_fifo", test_clock_fifo },
 	{ "model_random", test_model_random },
 	{ "simulate", test_simulate },
