@@ -621,6 +621,55 @@ static const struct vm_operations_struct edu_area_vm_ops = {
 	.fault	= edu_area_fault,
 };
 
+/*
+ * The walker's question (pgwalk.c): @addr lies in @vma; is that an area's,
+ * and what is its page there?  Fills pg->area and, for a page in swap, the
+ * walk's swap fields, as a swap entry in a PTE would.  The caller's
+ * mmap_lock keeps the VMA and so the area; the page is read without the
+ * area's lock (the walker may hold a PTE lock), a snapshot as the views
+ * take, of fields that change only under it.
+ */
+bool edu_area_walk_page(struct vm_area_struct *vma, unsigned long addr,
+			struct edu_walk_page *pg)
+{
+	struct edu_area_vma *av = vma->vm_private_data;
+	struct edu_area *a;
+	struct edu_area_page *p;
+	unsigned long i, lru;
+
+	if (vma->vm_ops != &edu_area_vm_ops)
+		return false;
+	a = av->area;
+	i = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) - a->pgoff;
+	if (WARN_ON_ONCE(i >= a->pages))	/* mmap() checked the range */
+		return false;
+	p = &a->map[array_index_nospec(i, a->pages)];
+	pg->area = EDU_WALK_AREA;
+	/* A view's snapshot: the state is written under a->lock. */
+	switch (data_race(READ_ONCE(p->state))) {
+	case EDU_AP_PRESENT:
+		/* ... the flags under the lruvec lock */
+		lru = data_race(READ_ONCE(p->lru.flags));
+		pg->area |= EDU_WALK_AREA_PRESENT |
+			    (lru & EDU_LRU_PG_LRU ? EDU_WALK_AREA_LRU : 0) |
+			    (lru & EDU_LRU_PG_ACTIVE ? EDU_WALK_AREA_ACTIVE : 0) |
+			    (lru & EDU_LRU_PG_REFERENCED ?
+			     EDU_WALK_AREA_REFERENCED : 0);
+		break;
+	case EDU_AP_SWAPPED:
+		pg->area |= EDU_WALK_AREA_SWAPPED;
+		/* No PTE says so: the area's map is the swap entry. */
+		if (pg->result == EDU_WALK_NOT_PRESENT) {
+			pg->result = EDU_WALK_SWAPPED;
+			pg->swap_type = EDU_SWAP_TYPE_EDUALLOC;
+			/* ... the slot under a->lock, as the state */
+			pg->swap_offset = data_race(READ_ONCE(p->idx));
+		}
+		break;
+	}
+	return true;
+}
+
 int edu_area_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 {
 	unsigned long off = vma->vm_pgoff - EDU_AREA_PGOFF_BASE;

@@ -41,6 +41,7 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 
+#include "area.h"
 #include "compat.h"
 #include "edualloc.h"
 #include "pgwalk.h"
@@ -549,6 +550,15 @@ static bool edu_has_frame(u64 result)
 	return false;
 }
 
+static void edu_walk_set_vma(struct edu_pt_walk *w,
+			     struct vm_area_struct *vma)
+{
+	struct edu_walk_page probe = { .result = EDU_WALK_PTE };
+
+	w->vma = vma;
+	w->area = edu_area_walk_page(vma, vma->vm_start, &probe);
+}
+
 /*
  * Account [addr, end), all described by @t (the page at @addr), and write
  * one entry per page if the walk has an output buffer.  Within a huge leaf
@@ -560,6 +570,23 @@ static void edu_emit(struct edu_pt_walk *w, unsigned long addr,
 {
 	unsigned long i, n = (end - addr) >> PAGE_SHIFT;
 	bool framed = edu_has_frame(t->result);
+	struct edu_walk_page one;
+
+	/*
+	 * An area's pages differ one by one (in memory, in edualloc's swap,
+	 * never touched) where their PTEs do not: ask the area about each.
+	 * Areas map only PTEs, so a run of them is a hole.
+	 */
+	if (w->area) {
+		for (i = 0; n > 1 && i < n; i++)
+			edu_emit(w, addr + (i << PAGE_SHIFT),
+				 addr + ((i + 1) << PAGE_SHIFT), t, NULL);
+		if (n > 1)
+			return;
+		one = *t;
+		edu_area_walk_page(w->vma, addr, &one);
+		t = &one;
+	}
 
 	if (framed && t->result != EDU_WALK_MIGRATING) {
 		w->resident += n;
@@ -780,7 +807,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 			start = vma->vm_start;
 		}
 		stop = min(end, vma->vm_end);
-		w->vma = vma;
+		edu_walk_set_vma(w, vma);
 		edu_walk_pgds(w, start, stop);
 		start = stop;
 	}
@@ -790,7 +817,7 @@ void edu_walk_user_range(struct edu_pt_walk *w, unsigned long start,
 void edu_walk_vma_count(struct edu_pt_walk *w, struct vm_area_struct *vma)
 {
 	edu_assert_mmap_locked(w->mm);
-	w->vma = vma;
+	edu_walk_set_vma(w, vma);
 	w->out = NULL;
 	edu_walk_pgds(w, vma->vm_start, vma->vm_end);
 }
@@ -869,6 +896,7 @@ int edu_walk_one(u64 pid, u64 addr, bool privileged, struct edu_walk *w)
 		w->vm_end = vma->vm_end;
 		w->vm_class = edu_vma_class(vma);
 		edu_translate(mm, vma, addr, w->level, &w->page);
+		edu_area_walk_page(vma, addr, &w->page);
 	} else {
 		w->page.result = EDU_WALK_NO_VMA;
 		w->page.level = EDU_LVL_NONE;

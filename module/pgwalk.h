@@ -32,6 +32,7 @@ static inline void edu_assert_mmap_locked(struct mm_struct *mm)
 struct edu_pt_walk {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;	/* the VMA being walked */
+	bool area;			/* ... is an edualloc area's */
 	struct edu_walk_page *out;	/* one entry per page, or NULL: count */
 	unsigned long nr;		/* entries written to @out */
 	unsigned long resident;		/* pages in memory */

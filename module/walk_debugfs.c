@@ -116,6 +116,25 @@ static void edu_seq_levels(struct seq_file *m,
 	}
 }
 
+/* An area's page, as reclaim sees it (edu_walk_page.area). */
+static void edu_seq_area(struct seq_file *m, u64 area)
+{
+	if (!area)
+		return;
+	seq_puts(m, "edualloc area page: ");
+	if (area & EDU_WALK_AREA_SWAPPED)
+		seq_puts(m, "in swap, not in memory\n");
+	else if (!(area & EDU_WALK_AREA_PRESENT))
+		seq_puts(m, "never touched, no page behind it\n");
+	else if (!(area & EDU_WALK_AREA_LRU))
+		seq_puts(m, "in memory, taken off the LRU lists by reclaim\n");
+	else
+		seq_printf(m, "in memory, on the %s list%s\n",
+			   area & EDU_WALK_AREA_ACTIVE ? "active" : "inactive",
+			   area & EDU_WALK_AREA_REFERENCED ?
+			   ", referenced (seen used once)" : "");
+}
+
 static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,
 			   u64 phys, u64 eff, bool priv)
 {
@@ -128,13 +147,30 @@ static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,
 		seq_puts(m, "no VMA covers this address: not mapped (a SIGSEGV if touched)\n");
 		return;
 	case EDU_WALK_NOT_PRESENT:
-		seq_printf(m, "not present: the %s entry is empty; a touch would fault a page in\n",
-			   lvl);
+		if (pg->area & EDU_WALK_AREA_PRESENT)
+			seq_printf(m, "not mapped here: the %s entry is empty, but the area's page is in memory; a touch is a minor fault that maps it again\n",
+				   lvl);
+		else if (pg->area)
+			seq_printf(m, "never touched: the %s entry is empty; the first touch takes a page from the pool and clears it (a minor fault)\n",
+				   lvl);
+		else
+			seq_printf(m, "not present: the %s entry is empty; a touch would fault a page in\n",
+				   lvl);
+		edu_seq_area(m, pg->area);
 		return;
 	case EDU_WALK_BAD:
 		seq_printf(m, "the %s entry is corrupt\n", lvl);
 		return;
 	case EDU_WALK_SWAPPED:
+		if (pg->swap_type == EDU_SWAP_TYPE_EDUALLOC ||
+		    (pg->area & EDU_WALK_AREA_SWAPPED)) {
+			seq_puts(m, "swapped out to edualloc's swap");
+			if (priv)
+				seq_printf(m, ", slot %llu", pg->swap_offset);
+			seq_puts(m, ": the next touch is a major fault that reads it back\n");
+			edu_seq_area(m, pg->area);
+			return;
+		}
 		seq_puts(m, "swapped out");
 		if (priv)
 			seq_printf(m, " to swap area %llu, slot %#llx",
@@ -171,6 +207,7 @@ static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,
 		seq_printf(m, ", mapped %llu time%s", pg->mapcount,
 			   pg->mapcount == 1 ? "" : "s");
 	seq_putc(m, '\n');
+	edu_seq_area(m, pg->area);
 	if (priv && phys)
 		seq_printf(m, "physical address: %#llx\n", phys);
 	if (eff & EDU_PTE_PRESENT)

@@ -533,6 +533,144 @@ TEST_F_TIMEOUT(reclaim, fork_then_evict, 600)
 	close(pfd[1]);
 }
 
+/* debugfs "walk" of @addr in this process, into @buf. */
+static int walk_text(const void *addr, char *buf, size_t size)
+{
+	char target[64];
+	int fd, n;
+
+	snprintf(target, sizeof(target), "%d %lx", getpid(),
+		 (unsigned long)addr);
+	fd = open(EDU_DBG_DIR "/walk_target", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, target, strlen(target));
+	close(fd);
+	if (n != (int)strlen(target))
+		return -1;
+	return edu_read_text(EDU_DBG_DIR "/walk", buf, size);
+}
+
+/*
+ * The walker explains an area's addresses in the area's words: a page
+ * evicted has no PTE, yet the walk says "in edualloc's swap" and which
+ * slot (a different one per page), where /proc/self/pagemap sees nothing;
+ * touching such a page costs the task exactly one major fault (getrusage,
+ * the kernel's count); a page in memory is the frame pagemap shows; a page
+ * never touched is said to be so.  The range walk counts the swapped pages
+ * as the area does.
+ */
+TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
+{
+	int node = self->pool[0];
+	struct edu_node_stats s = { .node = node };
+	long pages = 64, i, j, n, swapped = 0, mapped = 0, maj;
+	struct edu_walk_page w[64];
+	struct edu_area_create c, big;
+	struct edu_walk_range r;
+	struct edu_area_info ai;
+	struct edu_walk one;
+	char *p, *q, text[4096];
+	__u64 pm;
+
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
+	ASSERT_EQ(0, area_create(self->fd, pages, EDU_AREA_POLICY_NODE, node,
+				 &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	/* Every page but the last, which stays untouched. */
+	for (i = 0; i < pages - 1; i++)
+		*(long *)(p + i * page_size) = i;
+	n = 2 * s.pool_pages;
+	ASSERT_EQ(0, area_create(self->fd, n, EDU_AREA_POLICY_NODE, node,
+				 &big));
+	q = area_map(self->fd, &big, n);
+	ASSERT_NE(NULL, q);
+	for (i = 0; i < n; i++)
+		q[i * page_size] = 1;
+	/* Room again, so that reading ours back evicts nothing of it. */
+	EXPECT_EQ(0, munmap(q, n * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, big.handle));
+	ASSERT_EQ(0, settle_lists(self->fd));
+
+	memset(&r, 0, sizeof(r));
+	r.start = (uintptr_t)p;
+	r.len = pages * page_size;
+	r.pages = (uintptr_t)w;
+	r.max = pages;
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_WALK_RANGE, &r));
+	ASSERT_EQ(pages, r.nr);
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(ai.swapped, r.swapped);
+	EXPECT_LT(pages / 2, r.swapped);
+	for (i = 0; i < pages; i++) {
+		pm = pagemap_entry(p + i * page_size);
+		EXPECT_NE(0, w[i].area & EDU_WALK_AREA);
+		if (i == pages - 1) {
+			EXPECT_EQ(EDU_WALK_NOT_PRESENT, w[i].result);
+			EXPECT_EQ(EDU_WALK_AREA, w[i].area);
+			EXPECT_EQ(0, pm & PM_PRESENT);
+		} else if (w[i].result == EDU_WALK_SWAPPED) {
+			swapped++;
+			EXPECT_EQ(EDU_SWAP_TYPE_EDUALLOC, w[i].swap_type);
+			EXPECT_NE(0, w[i].area & EDU_WALK_AREA_SWAPPED);
+			EXPECT_EQ(0, pm & PM_PRESENT);
+			for (j = 0; j < i; j++)
+				if (w[j].result == EDU_WALK_SWAPPED)
+					EXPECT_NE(w[j].swap_offset,
+						  w[i].swap_offset);
+		} else if (w[i].result == EDU_WALK_PTE) {
+			mapped++;
+			EXPECT_NE(0, w[i].area & EDU_WALK_AREA_PRESENT);
+			EXPECT_NE(0, pm & PM_PRESENT);
+			EXPECT_EQ(pm & PM_PFN_MASK, w[i].pfn);
+		} else {
+			/* Present, unmapped by reclaim's look: no PTE. */
+			EXPECT_EQ(EDU_WALK_NOT_PRESENT, w[i].result);
+			EXPECT_NE(0, w[i].area & EDU_WALK_AREA_PRESENT);
+		}
+	}
+	EXPECT_EQ(r.swapped, swapped);
+	TH_LOG("%ld pages: %ld in swap, %ld mapped, the rest present unmapped",
+	       pages - 1, swapped, mapped);
+
+	/* One swapped page: the single walk and the text say the same. */
+	for (i = 0; i < pages - 1 && w[i].result != EDU_WALK_SWAPPED; i++)
+		;
+	ASSERT_GT(pages - 1, i);
+	memset(&one, 0, sizeof(one));
+	one.addr = (uintptr_t)(p + i * page_size);
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_WALK, &one));
+	EXPECT_EQ(EDU_WALK_SWAPPED, one.page.result);
+	EXPECT_EQ(w[i].swap_offset, one.page.swap_offset);
+	ASSERT_LT(0, walk_text(p + i * page_size, text, sizeof(text)));
+	snprintf(text + sizeof(text) - 64, 64, "edualloc's swap, slot %llu:",
+		 (unsigned long long)w[i].swap_offset);
+	EXPECT_NE(NULL, strstr(text, text + sizeof(text) - 64))
+		TH_LOG("%s", text);
+	maj = majflt();
+	EXPECT_EQ(i, *(long *)(p + i * page_size));
+	EXPECT_EQ(maj + 1, majflt());
+	/* Now mapped again, on the inactive list. */
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_WALK, &one));
+	EXPECT_EQ(EDU_WALK_PTE, one.page.result);
+	EXPECT_EQ(EDU_WALK_AREA | EDU_WALK_AREA_PRESENT | EDU_WALK_AREA_LRU,
+		  one.page.area);
+	pm = pagemap_entry(p + i * page_size);
+	EXPECT_NE(0, pm & PM_PRESENT);
+	EXPECT_EQ(pm & PM_PFN_MASK, one.page.pfn);
+	ASSERT_LT(0, walk_text(p + (pages - 1) * page_size, text,
+			       sizeof(text)));
+	EXPECT_NE(NULL, strstr(text, "never touched"))
+		TH_LOG("%s", text);
+	for (i = 0; i < pages - 1; i++)
+		if (*(long *)(p + i * page_size) != i)
+			break;
+	EXPECT_EQ(pages - 1, i);
+	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+}
+
 /*
  * Threads loop over an area twice the pool while kswapd works: every
  * thread checks and rewrites its own pages, so a lost or mixed-up page

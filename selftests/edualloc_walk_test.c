@@ -1745,8 +1745,9 @@ static bool tail_zero(struct __test_metadata *_metadata, const char *what,
 
 static_assert(offsetof(struct edu_walk_level, reserved) + 16 ==
 	      sizeof(struct edu_walk_level), "reserved[2] ends it");
-static_assert(offsetof(struct edu_walk_page, reserved) + 16 ==
-	      sizeof(struct edu_walk_page), "reserved[2] ends it");
+/* Outside an area, @area is zero too: the two words that end it. */
+static_assert(offsetof(struct edu_walk_page, area) + 16 ==
+	      sizeof(struct edu_walk_page), "area, reserved[1] end it");
 static_assert(offsetof(struct edu_region, reserved) + 16 ==
 	      sizeof(struct edu_region), "reserved[2] ends it");
 static_assert(offsetof(struct edu_vma, reserved) + 32 ==

@@ -200,6 +200,25 @@ static void print_levels(const struct edu_walk_level *lv)
 	}
 }
 
+/* An area's page, as reclaim sees it (edu_walk_page.area). */
+static void print_area(uint64_t area)
+{
+	if (!area)
+		return;
+	printf("edualloc area page: ");
+	if (area & EDU_WALK_AREA_SWAPPED)
+		puts("in swap, not in memory");
+	else if (!(area & EDU_WALK_AREA_PRESENT))
+		puts("never touched, no page behind it");
+	else if (!(area & EDU_WALK_AREA_LRU))
+		puts("in memory, taken off the LRU lists by reclaim");
+	else
+		printf("in memory, on the %s list%s\n",
+		       area & EDU_WALK_AREA_ACTIVE ? "active" : "inactive",
+		       area & EDU_WALK_AREA_REFERENCED ?
+		       ", referenced (seen used once)" : "");
+}
+
 static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 			 uint64_t eff)
 {
@@ -212,13 +231,30 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 		puts("no VMA covers this address: not mapped (a SIGSEGV if touched)");
 		return;
 	case EDU_WALK_NOT_PRESENT:
-		printf("not present: the %s entry is empty; a touch would fault a page in\n",
-		       lvl);
+		if (pg->area & EDU_WALK_AREA_PRESENT)
+			printf("not mapped here: the %s entry is empty, %s\n", lvl,
+			       "but the area's page is in memory; a touch is a minor fault that maps it again");
+		else if (pg->area)
+			printf("never touched: the %s entry is empty; %s\n", lvl,
+			       "the first touch takes a page from the pool and clears it (a minor fault)");
+		else
+			printf("not present: the %s entry is empty; %s\n", lvl,
+			       "a touch would fault a page in");
+		print_area(pg->area);
 		return;
 	case EDU_WALK_BAD:
 		printf("the %s entry is corrupt\n", lvl);
 		return;
 	case EDU_WALK_SWAPPED:
+		if (pg->area & EDU_WALK_AREA_SWAPPED) {
+			printf("swapped out to edualloc's swap");
+			if (privileged)
+				printf(", slot %llu",
+				       (unsigned long long)pg->swap_offset);
+			puts(": the next touch is a major fault that reads it back");
+			print_area(pg->area);
+			return;
+		}
 		printf("swapped out");
 		if (privileged)
 			printf(" to swap area %llu, slot %#llx",
@@ -258,6 +294,7 @@ static void print_result(const struct edu_walk_page *pg, uint64_t phys,
 		printf(", mapped %llu time%s", (unsigned long long)pg->mapcount,
 		       pg->mapcount == 1 ? "" : "s");
 	putchar('\n');
+	print_area(pg->area);
 	if (phys)
 		printf("physical address: %#llx\n", (unsigned long long)phys);
 	if (eff & EDU_PTE_PRESENT)

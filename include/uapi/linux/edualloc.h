@@ -47,8 +47,11 @@
  * 4: area pages are reclaimed to swap and read back (major faults); an area
  * may be larger than the pools, up to pools plus swap; edu_area_info
  * reports swapped pages and a page's state (three reserved words less).
+ * 5: the walker explains the pages of areas: edu_walk_page.area (a reserved
+ * word less), and an area page in edualloc's swap is EDU_WALK_SWAPPED with
+ * @swap_type EDU_SWAP_TYPE_EDUALLOC.
  */
-#define EDU_ABI_VERSION		4
+#define EDU_ABI_VERSION		5
 #define EDU_IOC_MAGIC		0xED
 
 /*
@@ -457,8 +460,24 @@ struct edu_walk_page {
 	__u64 mapcount;		/* page tables mapping the frame, if known */
 	__u64 swap_type;	/* EDU_WALK_SWAPPED: swap area (EDU_CAP_PFN) */
 	__u64 swap_offset;	/* and slot in it (EDU_CAP_PFN) */
-	__u64 reserved[2];	/* out: zero */
+	__u64 area;		/* EDU_WALK_AREA_*: 0 outside an area */
+	__u64 reserved[1];	/* out: zero */
 };
+
+/* edu_walk_page.swap_type of an area page in edualloc's own swap */
+#define EDU_SWAP_TYPE_EDUALLOC	0xed	/* above any MAX_SWAPFILES */
+
+/*
+ * edu_walk_page.area: the page of an edualloc area (EDU_IOC_AREA_CREATE)
+ * the address falls in, as the area sees it, whether or not this process
+ * maps it: a snapshot, taken without the area's lock.
+ */
+#define EDU_WALK_AREA		_BITULL(0)	/* in an area */
+#define EDU_WALK_AREA_PRESENT	_BITULL(1)	/* in a frame of a pool */
+#define EDU_WALK_AREA_SWAPPED	_BITULL(2)	/* in edualloc's swap */
+#define EDU_WALK_AREA_LRU	_BITULL(3)	/* present: on the LRU lists */
+#define EDU_WALK_AREA_ACTIVE	_BITULL(4)	/* ... the active one */
+#define EDU_WALK_AREA_REFERENCED _BITULL(5)	/* ... seen used once */
 
 /* Translate one address, showing every level. */
 struct edu_walk {
