@@ -301,7 +301,9 @@ static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 
 	lockdep_assert_held(&a->lock);
 	nid = edu_area_node(a, i, &flags);
-	err = edu_alloc_pages(nid, 0, flags, &ref);
+	/* Injected (fault_rate): as if the pool were empty, reclaim and all. */
+	err = edu_should_fail() ? -ENOMEM :
+	      edu_alloc_pages(nid, 0, flags, &ref);
 	if (err)
 		return err;
 	page = edu_idx_to_virt(ref.node, ref.idx);

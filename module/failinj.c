@@ -4,7 +4,9 @@
  * "fault injection", lib/fault-inject.c's should_fail(); nothing to do with
  * page faults), so the error paths of what a user's calls allocate can be
  * exercised on any kernel: an open file, a handle and its table slot, a
- * block's bookkeeping, and at load a pool's node structure and chunks.
+ * block's bookkeeping, an area, the page a fault on an area takes (the
+ * fault reclaims and retries, then SIGBUS), a swap slot's page (the victim
+ * stays in memory), and at load a pool's node structure and chunks.
  * Debian's kernel has no CONFIG_FAULT_INJECTION; on the debug kernel,
  * fail_page_alloc and failslab reach every other allocation too
  * (edualloc_failinj.sh).

@@ -143,6 +143,7 @@ FIXTURE_TEARDOWN(reclaim)
 
 	if (self->skip)
 		return;
+	EXPECT_EQ(0, edu_param_set("fault_rate", "0"));	/* a failed test's */
 	close(self->fd);
 	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
 	EXPECT_LE(0, fd);
@@ -668,6 +669,115 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 			break;
 	EXPECT_EQ(pages - 1, i);
 	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+}
+
+/* debugfs "info": faults_injected. */
+static long injected_count(void)
+{
+	char buf[4096], *v;
+
+	if (edu_read_text(EDU_DBG_DIR "/info", buf, sizeof(buf)) <= 0)
+		return -1;
+	v = strstr(buf, "faults_injected: ");
+	return v ? atol(v + strlen("faults_injected: ")) : -1;
+}
+
+/* A child rewrites pages [0, n) of @p for round @r, checking round r - 1. */
+static int rewrite_child(char *p, long n, int r)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		long *w = (long *)(p + i * page_size);
+
+		if (r && w[0] != i * 8 + r - 1)
+			return 3;
+		w[0] = i * 8 + r;
+	}
+	return 0;
+}
+
+/*
+ * Injected failures (fault_rate) on the swap paths: a fault whose page
+ * cannot be had reclaims and retries (SIGBUS when reclaim finds nothing to
+ * evict: a pool with free pages but an injected failure), a swap-out whose
+ * slot cannot be had puts its victim back; neither loses data.  Once an
+ * area twice the pool is written, at 20% it is rewritten twice with every
+ * word right (or a SIGBUS, the words before it right); at 100% a fault on
+ * a new page is SIGBUS, counted by the area, and the pages there stay.
+ */
+TEST_F_TIMEOUT(reclaim, injected_failures_never_corrupt, 900)
+{
+	int node = self->pool[0];
+	struct edu_node_stats s = { .node = node };
+	long n, i, inj, failed0, evict_failed0;
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	struct swap_stat sw;
+	int status, r;
+	char *p;
+	pid_t pid;
+
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
+	n = 2 * s.pool_pages;
+	ASSERT_EQ(0, area_create(self->fd, n + 1, EDU_AREA_POLICY_NODE, node,
+				 &c));
+	p = area_map(self->fd, &c, n + 1);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, swap_stat(&sw));
+	failed0 = sw.failed;
+	evict_failed0 = reclaim_stat(node, "evict_failed");
+	inj = injected_count();
+	/* Round 0 fills the lists and the swap; faults from round 1 on. */
+	for (r = 0; r < 3; r++) {
+		ASSERT_EQ(0, edu_param_set("fault_rate", r ? "200" : "0"));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(rewrite_child(p, n, r));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS) {
+			ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+			TH_LOG("round %d: SIGBUS (the area's %llu), allocstall %ld",
+			       r, (unsigned long long)ai.faults_sigbus,
+			       reclaim_stat(node, "allocstall"));
+			break;
+		}
+		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("round %d: child status %#x", r, status);
+	}
+	/* One new page with every allocation failing: SIGBUS. */
+	ASSERT_EQ(0, edu_param_set("fault_rate", "1000"));
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		p[n * page_size] = 1;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, edu_param_set("fault_rate", "0"));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		TH_LOG("status %#x", status);
+	i = ai.faults_sigbus;
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(i + 1, ai.faults_sigbus);
+	EXPECT_LT(inj, injected_count());
+	ASSERT_EQ(0, swap_stat(&sw));
+	TH_LOG("rounds %d, %ld faults injected, %ld swap-outs failed, %ld victims put back",
+	       r, injected_count() - inj, sw.failed - failed0,
+	       reclaim_stat(node, "evict_failed") - evict_failed0);
+	EXPECT_LT(failed0, sw.failed);
+	/* Round r - 1 complete; a round r broken by SIGBUS wrote some pages. */
+	for (i = 0; i < n; i++) {
+		long w = *(long *)(p + i * page_size);
+
+		if (w != i * 8 + r - 1 && (r == 3 || w != i * 8 + r))
+			break;
+	}
+	EXPECT_EQ(n, i);
+	EXPECT_EQ(0, munmap(p, (n + 1) * page_size));
 	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The guided tour (scripts/demo, with demo-walk and demo-slab) as a test:
+# The guided tour (scripts/demo, with demo-walk, demo-slab and demo-vm) as
+# a test:
 # every fact a step's text states is checked by the tour itself, and each
 # check becomes one KTAP result here, plus one for the tour's exit status.
 # A tour whose text and output disagree fails `make check`.  The walk's
