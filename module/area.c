@@ -527,9 +527,10 @@ bool edu_area_page_tryget(struct edu_lru_page *lp)
 
 /*
  * Evict isolated page @lp: unmap it everywhere, write it to a swap slot,
- * free its frame.  Without a slot it goes back on the lists, still present
- * (but unmapped: the next touch maps it again, a minor fault).  Drops the
- * reference of edu_area_page_tryget().
+ * free its frame; 0.  Without a slot it goes back on the lists, still
+ * present (but unmapped: the next touch maps it again, a minor fault): a
+ * negative errno.  A page whose area died meanwhile is just freed: 1, no
+ * swap-out.  Drops the reference of edu_area_page_tryget().
  */
 int edu_area_page_evict(struct edu_lru_page *lp)
 {
@@ -551,7 +552,7 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 		edu_free_pages(n, p->idx, 0);
 		p->state = EDU_AP_NONE;
 		a->present--;
-		err = 0;
+		err = 1;
 		goto out;
 	}
 	/* First unmap: no process may write the page once it is copied. */

@@ -184,16 +184,18 @@ static const struct edu_lru_ops edu_reclaim_ops = {
 
 /*
  * One batch: look at up to EDU_RECLAIM_BATCH pages and evict the victims.
- * Returns the pages evicted; *scanned the pages looked at.
+ * Returns the frames it freed (evicted, or of a dead area); *scanned the
+ * pages looked at.
  */
 static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 				      unsigned long *scanned)
 {
 	struct edu_lru_page *page, *next;
-	unsigned long before, evicted = 0, failed = 0;
+	unsigned long before, evicted = 0, failed = 0, dropped = 0;
 	struct edu_lru_page *rearm[ARRAY_SIZE(v->rearm)];
 	unsigned int i, nr_rearm;
 	LIST_HEAD(victims);
+	int ret;
 
 	spin_lock(&v->lock);
 	before = v->lru.stat.pgscan + v->lru.stat.pgrefill;
@@ -216,9 +218,16 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 
 	list_for_each_entry_safe(page, next, &victims, lru) {
 		list_del_init(&page->lru);
-		/* Evicts, or puts the page back on the lists; drops the ref. */
-		if (edu_area_page_evict(page))
+		/*
+		 * Evicts, or puts the page back on the lists; drops the ref.
+		 * A dead area's page is freed, not stolen: it counts as
+		 * progress only, so that pgsteal is the swap's pswpout.
+		 */
+		ret = edu_area_page_evict(page);
+		if (ret < 0)
 			failed++;
+		else if (ret)
+			dropped++;
 		else
 			evicted++;
 	}
@@ -234,7 +243,7 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 	v->stat.evict_failed += failed;
 	spin_unlock(&v->lock);
 	trace_edualloc_reclaim(v->nid, direct, *scanned, evicted);
-	return evicted;
+	return evicted + dropped;
 }
 
 /* As the kernel's DEF_PRIORITY: the first pass looks at 1/4096 of a list. */
@@ -299,6 +308,32 @@ unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 		evicted = edu_shrink_node(v, true, EDU_RECLAIM_BATCH);
 	}
 	return evicted;
+}
+
+/*
+ * Proactive reclaim of @nr pages from node @nid, as a write to a cgroup's
+ * memory.reclaim asks of the kernel: no allocation waits for it.  Counted
+ * as direct reclaim, as 6.1 counts memory.reclaim.  0 once @nr pages are
+ * evicted; -EAGAIN if reclaim stops short (nothing left it may evict),
+ * -EINTR on a fatal signal.
+ */
+int edu_reclaim_proactive(int nid, unsigned long nr)
+{
+	struct edu_lruvec *v = nid >= 0 && nid < MAX_NUMNODES ?
+			       edu_lruvecs[nid] : NULL;
+	unsigned long done = 0, got;
+
+	if (!v)
+		return -EINVAL;
+	while (done < nr) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		got = edu_shrink_node(v, true, nr - done);
+		if (!got)
+			return -EAGAIN;
+		done += got;
+	}
+	return 0;
 }
 
 static int edu_kswapd(void *arg)

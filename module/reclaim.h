@@ -53,6 +53,7 @@ void edu_reclaim_add_refault(int nid, struct edu_lru_page *page,
 void edu_reclaim_del_many(struct edu_lru_page **pages, const u16 *nids,
 			  unsigned int nr);
 unsigned long edu_reclaim_direct(int nid, bool this_node_only);
+int edu_reclaim_proactive(int nid, unsigned long nr);
 
 /* area.c: what reclaim asks of the pages it finds on its lists */
 bool edu_area_page_young(struct edu_lru_page *page);

@@ -2,7 +2,9 @@
 /*
  * The views of reclaim: "reclaim", per node its LRU lists, its kswapd and
  * the counters of /proc/vmstat's names; "swap", the swap area's use and
- * which area pages its slots hold.
+ * which area pages its slots hold.  One control, "reclaim_control"
+ * (write-only): "reclaim node=N pages=P" evicts P pages of node N now,
+ * as a write to a cgroup's memory.reclaim does (EAGAIN if it stops short).
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -75,7 +77,51 @@ static int swap_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(swap);
 
-static struct dentry *edu_reclaim_dentry, *edu_swap_dentry;
+static DEFINE_MUTEX(edu_reclaim_ctl_lock);	/* one command at a time */
+
+static int edu_reclaim_ctl_exec(char *cmd)
+{
+	unsigned long pages = 0;
+	unsigned int node = 0;
+	bool have_node = false;
+	char *verb, *tok;
+	int nid, err = 0;
+
+	verb = edu_ctl_word(&cmd);
+	if (!verb || strcmp(verb, "reclaim"))
+		return -EINVAL;
+	while (!err && (tok = edu_ctl_word(&cmd))) {
+		if (!strncmp(tok, "node=", 5)) {
+			err = kstrtouint(tok + 5, 0, &node);
+			have_node = true;
+		} else if (!strncmp(tok, "pages=", 6)) {
+			err = kstrtoul(tok + 6, 0, &pages);
+		} else {
+			err = -EINVAL;
+		}
+	}
+	if (err || !have_node || !pages || edu_uapi_node(node, &nid) ||
+	    !edu_lruvecs[nid])
+		return -EINVAL;
+	return edu_reclaim_proactive(nid, pages);
+}
+
+static ssize_t reclaim_control_write(struct file *file,
+				     const char __user *ubuf, size_t len,
+				     loff_t *ppos)
+{
+	return edu_ctl_write(ubuf, len, 64, &edu_reclaim_ctl_lock,
+			     edu_reclaim_ctl_exec);
+}
+
+static const struct file_operations reclaim_control_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = reclaim_control_write,
+	.llseek = noop_llseek,
+};
+
+static struct dentry *edu_reclaim_dentry, *edu_swap_dentry, *edu_rctl_dentry;
 
 void edu_reclaim_debugfs_init(void)
 {
@@ -84,12 +130,17 @@ void edu_reclaim_debugfs_init(void)
 						 &reclaim_fops);
 	edu_swap_dentry = debugfs_create_file("swap", 0400, edu_debugfs_root,
 					      NULL, &swap_fops);
+	edu_rctl_dentry = debugfs_create_file("reclaim_control", 0200,
+					      edu_debugfs_root, NULL,
+					      &reclaim_control_fops);
 }
 
 void edu_reclaim_debugfs_exit(void)
 {
 	debugfs_remove(edu_reclaim_dentry);
 	debugfs_remove(edu_swap_dentry);
+	debugfs_remove(edu_rctl_dentry);
 	edu_reclaim_dentry = NULL;
 	edu_swap_dentry = NULL;
+	edu_rctl_dentry = NULL;
 }

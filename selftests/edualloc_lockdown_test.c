@@ -156,6 +156,8 @@ int main(void)
 	ret = ret ?: -1;
 	if (ret == EPERM)
 		ret = open_errno(EDU_DBG_DIR "/slab/control", O_WRONLY) ?: -1;
+	if (ret == EPERM)
+		ret = open_errno(EDU_DBG_DIR "/reclaim_control", O_WRONLY) ?: -1;
 	if (ret == EPERM)	/* 0600: refused for reading too */
 		ret = open_errno(EDU_DBG_DIR "/control", O_RDONLY) ?: -1;
 	ksft_test_result(ret == EPERM, "control_files_refused (%s)\n",

@@ -672,6 +672,66 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
 }
 
+/* A write to reclaim_control: 0 or the errno. */
+static int rctl_write(const char *cmd)
+{
+	int fd = open(EDU_DBG_DIR "/reclaim_control", O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Proactive reclaim, as memory.reclaim: "reclaim node=N pages=P" evicts at
+ * least P pages of node N now (a batch at most more), each a swap-out; the
+ * pages read back intact, each a major fault of the task; more than can
+ * be evicted is EAGAIN; bad commands are EINVAL.
+ */
+TEST_F(reclaim, proactive_reclaim_control)
+{
+	int node = self->pool[0];
+	long pages = 512, i, out, maj;
+	struct edu_area_create c;
+	struct swap_stat s0, s1;
+	char cmd[64], *p;
+
+	ASSERT_EQ(0, area_create(self->fd, pages, EDU_AREA_POLICY_NODE, node,
+				 &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < pages; i++)
+		*(long *)(p + i * page_size) = i;
+	ASSERT_EQ(0, swap_stat(&s0));
+	snprintf(cmd, sizeof(cmd), "reclaim node=%d pages=100", node);
+	EXPECT_EQ(0, rctl_write(cmd));
+	ASSERT_EQ(0, swap_stat(&s1));
+	out = s1.pswpout - s0.pswpout;
+	EXPECT_LE(100, out);
+	EXPECT_GT(100 + 32, out);
+	maj = majflt();
+	for (i = 0; i < pages; i++)
+		if (*(long *)(p + i * page_size) != i)
+			break;
+	EXPECT_EQ(pages, i);
+	EXPECT_EQ(out, majflt() - maj);
+	/* More than the node holds: reclaims what it can, then EAGAIN. */
+	snprintf(cmd, sizeof(cmd), "reclaim node=%d pages=%ld", node,
+		 100 * pages);
+	EXPECT_EQ(EAGAIN, rctl_write(cmd));
+	EXPECT_EQ(EINVAL, rctl_write("reclaim pages=1"));
+	EXPECT_EQ(EINVAL, rctl_write("reclaim node=999 pages=1"));
+	EXPECT_EQ(EINVAL, rctl_write("reclaim node=0 pages=0"));
+	EXPECT_EQ(EINVAL, rctl_write("reclaim node=0 pages=1 now"));
+	EXPECT_EQ(EINVAL, rctl_write("shrink node=0 pages=1"));
+	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+}
+
 /* debugfs "info": faults_injected. */
 static long injected_count(void)
 {
