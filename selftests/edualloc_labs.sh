@@ -507,6 +507,39 @@ check_05() {
 
 # --------------------------------------------------------------- main --
 
+check_06() {
+	local out pool min pages present swapped major task in0 in1
+
+	out=$(< "$(o demand)")
+	key Q1 "" "6 of 8 pages present, by 6 minor faults that cleared them, no major" \
+		"6 6 6 0, pagemap 6 of 8" \
+		"$(pick '^  present ([0-9]+), .*minor ([0-9]+) \(zero-filled ([0-9]+)\) major ([0-9]+)' "${out#*touched two}"), pagemap $(pick '^/proc/self/pagemap: ([0-9]+ of [0-9]+)' "$out")"
+
+	pool=$(kv "$(o load)" pool_pages)
+	min=$(kv "$(o load)" min)
+	out=$(< "$(o reclaim)")
+	pages=$(pick '^area of ([0-9]+) pages' "$out")
+	read -r present swapped <<< "$(pick '^now present ([0-9]+), swapped ([0-9]+);' "$out")"
+	key Q2 "$pool $min $((pool - min))" "at most pool - min present ($pool - $min), the rest in swap" \
+		"<= $((pool - min)), $pages in all" \
+		"$present, $((present + swapped)) in all" \
+		"$([ -n "$present" ] && [ "$present" -le $((pool - min)) ] &&
+		   [ $((present + swapped)) = "$pages" ]; echo $?)"
+
+	major=$(pick ' major ([0-9]+)$' "$out")
+	task=$(pick '^this task.s major faults \(getrusage\): ([0-9]+)' "$out")
+	read -r in0 in1 <<< "$(grep '^pswpin ' "$(o reclaim)" | cut -d' ' -f2 | xargs)"
+	key Q3 "" "major faults: the area's = the task's = pswpin, all pages read intact" \
+		"$major $major $major 0 wrong" \
+		"$major $task $((in1 - in0)) $(pick ': ([0-9]+) wrong$' "$out") wrong" \
+		"$([ "${major:-0}" -gt 0 ] && [ "$major" = "$task" ] &&
+		   [ "$major" = $((in1 - in0)) ] &&
+		   [ "$(pick ': ([0-9]+) wrong$' "$out")" = 0 ]; echo $?)"
+	key Q4 "" "the walk finds an empty PTE and names edualloc's swap slot" \
+		"empty PTE, edualloc's swap slot" \
+		"$(pick '^  PTE\[.*(empty):' "$out") PTE, $(pick "swapped out to (edualloc's swap), slot" "$out") slot"
+}
+
 # The slab lab damages these caches on purpose (scripts/logcheck).
 for c in buggy dfcheck; do
 	echo "edualloc-test: damaging cache $c" > /dev/kmsg

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ static void print_usage(void)
 	fputs("usage: edu walk PID ADDR | range PID ADDR LEN | maps PID | layout\n"
 	      "           | explain PFN | kbuf | block [ORDER [NODE]] | cow\n"
 	      "           | file PATH | area PAGES [node N | interleave]\n"
+	      "           | reclaim PAGES NODE\n"
 	      "PID 0 is edu itself; ADDR in hex; LEN with a unit: 16p (pages),\n"
 	      "64K, 2M, 1G or 4096B (bytes); the others decimal or 0x-hex\n",
 	      stderr);
@@ -965,6 +967,74 @@ static int do_area(uint64_t pages, uint64_t policy, uint64_t node)
 	return 0;
 }
 
+static long task_majflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_majflt;
+}
+
+/*
+ * Memory running short: an area of PAGES on NODE, more than its pool,
+ * written page by page, then read back.  Writing past the pool wakes
+ * kswapd, which evicts pages to edualloc's swap (and the faulting task
+ * reclaims itself when kswapd falls behind); reading back a page that was
+ * evicted is a major fault.  The walker then explains a swapped page.
+ */
+static int do_reclaim(uint64_t pages, uint64_t node)
+{
+	long psize = getpagesize(), maj;
+	struct edu_area_create c;
+	struct edu_handle_arg h;
+	struct edu_area_info ai;
+	uint64_t i, bad = 0;
+	char *p;
+
+	memset(&c, 0, sizeof(c));
+	c.pages = pages;
+	c.policy = EDU_AREA_POLICY_NODE;
+	c.node = node;
+	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
+	p = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dev_fd, (off_t)c.mmap_offset);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	maj = task_majflt();
+	for (i = 0; i < pages; i++)
+		*(uint64_t *)(p + i * psize) = i;
+	for (i = 0; i < pages; i++)
+		bad += *(uint64_t *)(p + i * psize) != i;
+	maj = task_majflt() - maj;
+	printf("area of %llu pages on node %llu: %s, read them back: %llu wrong\n",
+	       (unsigned long long)pages, (unsigned long long)node,
+	       "wrote its page number into each page", (unsigned long long)bad);
+	for (i = 0; i < pages; i++) {
+		memset(&ai, 0, sizeof(ai));
+		ai.handle = c.handle;
+		ai.page = i;
+		xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
+		if (ai.page_state == EDU_AREA_PAGE_SWAPPED)
+			break;
+	}
+	printf("now present %llu, swapped %llu; ",
+	       (unsigned long long)ai.present, (unsigned long long)ai.swapped);
+	printf("faults: minor %llu (zero-filled %llu), major %llu\n",
+	       (unsigned long long)ai.faults_minor,
+	       (unsigned long long)ai.zero_fills,
+	       (unsigned long long)ai.faults_major);
+	printf("this task's major faults (getrusage): %ld\n", maj);
+	if (i < pages) {
+		printf("page %llu is in swap; the walk of its address:\n",
+		       (unsigned long long)i);
+		do_walk(0, (uintptr_t)(p + i * psize));
+	}
+	munmap(p, pages * psize);
+	memset(&h, 0, sizeof(h));
+	h.handle = c.handle;
+	xioctl(EDU_IOC_AREA_DESTROY, &h, "EDU_IOC_AREA_DESTROY");
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t pid, addr, len;
@@ -1018,6 +1088,12 @@ int main(int argc, char **argv)
 			node = number(argv[4], 0, "NODE");
 		dev_open();
 		return do_area(len, policy, node);
+	}
+	if (!strcmp(cmd, "reclaim") && argc == 4) {
+		len = number(argv[2], 0, "PAGES");
+		addr = number(argv[3], 0, "NODE");
+		dev_open();
+		return do_reclaim(len, addr);
 	}
 	if (!strcmp(cmd, "file") && argc == 3) {
 		dev_open();
