@@ -286,11 +286,15 @@ static unsigned long edu_free_pages_of(int nid)
 
 /*
  * The faulting task reclaims: a batch from @nid, or if that frees nothing
- * and @this_node_only is false, from the others.  Returns the pages evicted.
+ * and @this_node_only is false, from the others.  If nothing could be
+ * evicted, the pages other CPUs freed onto their per-CPU lists are the
+ * last ones to be had: drained to the buddy lists, as the kernel's
+ * __alloc_pages_direct_reclaim() calls drain_all_pages() before it gives
+ * up.  Returns the pages evicted, or else drained.
  */
 unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 {
-	unsigned long evicted = 0;
+	unsigned long evicted = 0, drained = 0;
 	int i;
 
 	if (nid == NUMA_NO_NODE)
@@ -307,7 +311,15 @@ unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 		spin_unlock(&v->lock);
 		evicted = edu_shrink_node(v, true, EDU_RECLAIM_BATCH);
 	}
-	return evicted;
+	for (i = 0; i < MAX_NUMNODES && !evicted; i++) {
+		struct edu_node *n = edu_nodes[(nid + i) % MAX_NUMNODES];
+
+		if (i && this_node_only)
+			break;
+		if (n)
+			drained += edu_pcp_drain_node(n);
+	}
+	return evicted ?: drained;
 }
 
 /*
