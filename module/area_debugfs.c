@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The "areas" view: every area, its counters, and a map of its pages, one
- * character each, in the style of nodeN/map.  No frame numbers: which node
+ * The "areas" view: every area, its counters, and two maps of its pages,
+ * one character each, in the style of nodeN/map: the node backing each
+ * page, and where reclaim keeps it (LRU list, referenced, swap).  No frame numbers: which node
  * backs a page is the lesson; the frames are in EDU_IOC_AREA_INFO for
  * openers with CAP_SYS_ADMIN and in /proc/PID/pagemap.
  */
@@ -37,9 +38,30 @@ static char edu_area_page_char(const struct edu_area_page *p)
 	return '*';
 }
 
+/*
+ * Where reclaim has the page: 'A' active and referenced, 'a' active, 'r'
+ * inactive and referenced (its second chance used), 'i' inactive, '-'
+ * present but off the lists (reclaim holds it), 's' in swap, '.' nothing.
+ * The flags change under the lruvec lock, not the area's: a snapshot.
+ */
+static char edu_area_lru_char(const struct edu_area_page *p)
+{
+	unsigned long f;
+
+	if (p->state != EDU_AP_PRESENT)
+		return p->state == EDU_AP_SWAPPED ? 's' : '.';
+	/* Written under the lruvec lock: a snapshot, as said above. */
+	f = data_race(READ_ONCE(p->lru.flags));
+	if (!(f & EDU_LRU_PG_LRU))
+		return '-';
+	if (f & EDU_LRU_PG_ACTIVE)
+		return f & EDU_LRU_PG_REFERENCED ? 'A' : 'a';
+	return f & EDU_LRU_PG_REFERENCED ? 'r' : 'i';
+}
+
 static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
 {
-	char line[EDU_AREA_MAP_COLS + 1];
+	char line[EDU_AREA_MAP_COLS + 1], lru[EDU_AREA_MAP_COLS + 1];
 	unsigned long i;
 
 	mutex_lock(&a->lock);
@@ -54,10 +76,12 @@ static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
 		   a->faults_major, a->zero_fills, a->faults_sigbus);
 	for (i = 0; i < a->pages; i++) {
 		line[i % EDU_AREA_MAP_COLS] = edu_area_page_char(&a->map[i]);
+		lru[i % EDU_AREA_MAP_COLS] = edu_area_lru_char(&a->map[i]);
 		if (i % EDU_AREA_MAP_COLS == EDU_AREA_MAP_COLS - 1 ||
 		    i == a->pages - 1) {
 			line[i % EDU_AREA_MAP_COLS + 1] = '\0';
-			seq_printf(m, "  %s\n", line);
+			lru[i % EDU_AREA_MAP_COLS + 1] = '\0';
+			seq_printf(m, "  %s  %s\n", line, lru);
 		}
 	}
 	mutex_unlock(&a->lock);
@@ -73,7 +97,8 @@ static int areas_show(struct seq_file *m, void *unused)
 	seq_printf(m, "faults: minor %llu major %llu zero_fills %llu sigbus %llu\n",
 		   t.faults_minor, t.faults_major, t.zero_fills,
 		   t.faults_sigbus);
-	seq_puts(m, "map: . never touched, s in swap, 0-9 a-z node of the present page, 64 pages a line\n");
+	seq_puts(m, "map: . never touched, s in swap, 0-9 a-z node of the present page, 64 pages a line;\n");
+	seq_puts(m, "then its lists: A/a active (referenced or not), r/i inactive (the same), - held by reclaim\n");
 	mutex_lock(&edu_areas_lock);
 	xa_for_each(&edu_areas, id, a)
 		edu_area_show_one(m, a);

@@ -241,8 +241,10 @@ static int debugfs_area_map(char *hdr, size_t hsize, char *out, size_t size)
 				snprintf(hdr, hsize, "%s", line);
 			continue;
 		}
+		/* "  NODEMAP  LRUMAP": the node map. */
 		if (in && !strncmp(line, "  ", 2))
-			len += snprintf(out + len, size - len, "%s", line + 2);
+			len += snprintf(out + len, size - len, "%.*s",
+					(int)strcspn(line + 2, " "), line + 2);
 	}
 	return len ? 0 : -1;
 }

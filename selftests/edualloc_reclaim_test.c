@@ -553,6 +553,48 @@ static int walk_text(const void *addr, char *buf, size_t size)
 }
 
 /*
+ * The LRU map of this process's (only) area in debugfs "areas": the second
+ * word of each map line ("  NODEMAP  LRUMAP"), joined into @out.
+ */
+static int areas_lru_map(char *out, size_t size)
+{
+	static char buf[1 << 20];
+	char key[64], *line, *save = NULL, *lru;
+	size_t len = 0;
+	bool in = false;
+
+	if (edu_read_text(EDU_DBG_DIR "/areas", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), " pid %d ", getpid());
+	out[0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "area ", 5)) {
+			in = strstr(line, key);
+			continue;
+		}
+		lru = strstr(line + 2, "  ");
+		if (in && !strncmp(line, "  ", 2) && lru)
+			len += snprintf(out + len, size - len, "%s", lru + 2);
+	}
+	return len ? 0 : -1;
+}
+
+/* The LRU map's character for what the walk says of an area page. */
+static char lru_char_of(__u64 area)
+{
+	if (area & EDU_WALK_AREA_SWAPPED)
+		return 's';
+	if (!(area & EDU_WALK_AREA_PRESENT))
+		return '.';
+	if (!(area & EDU_WALK_AREA_LRU))
+		return '-';
+	if (area & EDU_WALK_AREA_ACTIVE)
+		return area & EDU_WALK_AREA_REFERENCED ? 'A' : 'a';
+	return area & EDU_WALK_AREA_REFERENCED ? 'r' : 'i';
+}
+
+/*
  * The walker explains an area's addresses in the area's words: a page
  * evicted has no PTE, yet the walk says "in edualloc's swap" and which
  * slot (a different one per page), where /proc/self/pagemap sees nothing;
@@ -634,6 +676,15 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 	EXPECT_EQ(r.swapped, swapped);
 	TH_LOG("%ld pages: %ld in swap, %ld mapped, the rest present unmapped",
 	       pages - 1, swapped, mapped);
+	/* The areas view's LRU map says the same of every page. */
+	ASSERT_EQ(0, areas_lru_map(text, sizeof(text)));
+	ASSERT_EQ(pages, strlen(text));
+	for (i = 0; i < pages; i++) {
+		unsigned long long bits = w[i].area;
+
+		EXPECT_EQ(lru_char_of(bits), text[i])
+			TH_LOG("page %ld: area bits %#llx", i, bits);
+	}
 
 	/* One swapped page: the single walk and the text say the same. */
 	for (i = 0; i < pages - 1 && w[i].result != EDU_WALK_SWAPPED; i++)
