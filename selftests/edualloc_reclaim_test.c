@@ -953,6 +953,61 @@ TEST_F_TIMEOUT(reclaim, threads_under_reclaim, 900)
 }
 
 /*
+ * mremap() under reclaim: an area twice the pool is moved to a new address
+ * after every 512 pages rewritten, twice over, while kswapd and direct
+ * reclaim evict its pages (they find the PTEs through the area's list of
+ * VMAs, which each move replaces: ->open for the new, ->close for the
+ * old).  Every word is right after each move and at the end, and one
+ * mapping is left.
+ */
+TEST_F_TIMEOUT(reclaim, mremap_under_reclaim, 900)
+{
+	int node = self->pool[0];
+	struct edu_node_stats s = { .node = node };
+	long pages, i, bad = 0, moves = 0;
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	char *p, *q;
+	int r;
+
+	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
+	pages = 2 * s.pool_pages;
+	ASSERT_EQ(0, area_create(self->fd, pages, EDU_AREA_POLICY_NODE, node,
+				 &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < pages; i++) {
+			long *w = (long *)(p + i * page_size);
+
+			bad += r && *w != i * 8 + r - 1;
+			*w = i * 8 + r;
+			if (i % 512 != 511)
+				continue;
+			/* A place of its own to move to, then the move. */
+			q = mmap(NULL, pages * page_size, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			ASSERT_NE(MAP_FAILED, q);
+			q = mremap(p, pages * page_size, pages * page_size,
+				   MREMAP_MAYMOVE | MREMAP_FIXED, q);
+			ASSERT_NE(MAP_FAILED, q);
+			p = q;
+			moves++;
+		}
+	}
+	for (i = 0; i < pages; i++)
+		bad += *(long *)(p + i * page_size) != i * 8 + 1;
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(1, ai.mappings);
+	EXPECT_LT(0, ai.faults_major);
+	TH_LOG("%ld moves, %llu major faults", moves,
+	       (unsigned long long)ai.faults_major);
+	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+}
+
+/*
  * Destroying an area under reclaim gives its memory back at once: the
  * frames, the swap slots and the list entries, even while kswapd works on
  * the node.  (Reclaim may hold the area for the batch it is evicting: a
