@@ -624,6 +624,12 @@ static const struct vm_operations_struct edu_area_vm_ops = {
 	.fault	= edu_area_fault,
 };
 
+/* Does @vma map an area (the walker asks, under the mmap lock)? */
+bool edu_is_area_vma(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &edu_area_vm_ops;
+}
+
 /*
  * The walker's question (pgwalk.c): @addr lies in @vma; is that an area's,
  * and what is its page there?  Fills pg->area and, for a page in swap, the
@@ -640,7 +646,7 @@ bool edu_area_walk_page(struct vm_area_struct *vma, unsigned long addr,
 	struct edu_area_page *p;
 	unsigned long i, lru;
 
-	if (vma->vm_ops != &edu_area_vm_ops)
+	if (!edu_is_area_vma(vma))
 		return false;
 	a = av->area;
 	i = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) - a->pgoff;

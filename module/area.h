@@ -127,6 +127,7 @@ struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
 				 unsigned int policy, int nid, int *err);
 void edu_area_publish(struct edu_area *a, u64 handle);
 void edu_area_totals(struct edu_area_totals *t);
+bool edu_is_area_vma(const struct vm_area_struct *vma);
 bool edu_area_walk_page(struct vm_area_struct *vma, unsigned long addr,
 			struct edu_walk_page *pg);
 

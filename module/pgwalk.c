@@ -553,10 +553,8 @@ static bool edu_has_frame(u64 result)
 static void edu_walk_set_vma(struct edu_pt_walk *w,
 			     struct vm_area_struct *vma)
 {
-	struct edu_walk_page probe = { .result = EDU_WALK_PTE };
-
 	w->vma = vma;
-	w->area = edu_area_walk_page(vma, vma->vm_start, &probe);
+	w->area = edu_is_area_vma(vma);
 }
 
 /*

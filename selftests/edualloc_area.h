@@ -77,6 +77,44 @@ static inline __u64 pagemap_entry(const void *addr)
 	return e;
 }
 
+/*
+ * One of the maps of this process's (only) area in debugfs "areas", its
+ * lines joined into @out: @col 0 the node map, 1 the LRU map (each map
+ * line is "  NODEMAP  LRUMAP"); its header line into @hdr if not NULL.
+ * 0, or -1 if there is none.
+ */
+static inline int areas_map(int col, char *hdr, size_t hsize, char *out,
+			    size_t size)
+{
+	static char buf[1 << 20];
+	char key[64], *line, *save = NULL, *w;
+	size_t len = 0;
+	bool in = false;
+
+	if (edu_read_text(EDU_DBG_DIR "/areas", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), " pid %d ", getpid());
+	out[0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "area ", 5)) {
+			in = strstr(line, key);
+			if (in && hdr)
+				snprintf(hdr, hsize, "%s", line);
+			continue;
+		}
+		if (!in || strncmp(line, "  ", 2))
+			continue;
+		w = col ? strstr(line + 2, "  ") : line;
+		if (!w)
+			continue;
+		w += 2;
+		len += snprintf(out + len, size - len, "%.*s",
+				(int)strcspn(w, " "), w);
+	}
+	return len ? 0 : -1;
+}
+
 /* debugfs "swap": its first lines. */
 struct swap_stat {
 	long slots, used, pswpout, pswpin, failed;

@@ -218,37 +218,6 @@ static int node_cpu(int node)
 	return atoi(buf);
 }
 
-/*
- * The map lines of the (only) area of this process in debugfs "areas",
- * joined, into @out; its header line into @hdr.  0, or -1 if none.
- */
-static int debugfs_area_map(char *hdr, size_t hsize, char *out, size_t size)
-{
-	static char buf[1 << 20];
-	char key[64], *line, *save = NULL;
-	bool in = false;
-	size_t len = 0;
-
-	if (edu_read_text(EDU_DBG_DIR "/areas", buf, sizeof(buf)) < 0)
-		return -1;
-	snprintf(key, sizeof(key), " pid %d ", getpid());
-	out[0] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "area ", 5)) {
-			in = strstr(line, key);
-			if (in)
-				snprintf(hdr, hsize, "%s", line);
-			continue;
-		}
-		/* "  NODEMAP  LRUMAP": the node map. */
-		if (in && !strncmp(line, "  ", 2))
-			len += snprintf(out + len, size - len, "%.*s",
-					(int)strcspn(line + 2, " "), line + 2);
-	}
-	return len ? 0 : -1;
-}
-
 /* ---------------------------------------------------------- fixture -- */
 
 FIXTURE(area)
@@ -417,7 +386,7 @@ TEST_F(area, policy_interleave)
 			TH_LOG("page %d", i);
 		want[i] = '0' + addr_node(p + i * page_size);
 	}
-	if (!debugfs_area_map(hdr, sizeof(hdr), got, sizeof(got))) {
+	if (!areas_map(0, hdr, sizeof(hdr), got, sizeof(got))) {
 		EXPECT_STREQ(want, got);
 		EXPECT_NE(NULL, strstr(hdr, "policy interleave"));
 		TH_LOG("debugfs: %s\n#   %s", hdr, got);

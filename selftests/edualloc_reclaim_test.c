@@ -553,31 +553,25 @@ static int walk_text(const void *addr, char *buf, size_t size)
 }
 
 /*
- * The LRU map of this process's (only) area in debugfs "areas": the second
- * word of each map line ("  NODEMAP  LRUMAP"), joined into @out.
+ * Pressure on @node: an area of @n pages there, every page written once,
+ * then gone.  0, or -1 (errno) if a step failed.
  */
-static int areas_lru_map(char *out, size_t size)
+static int press_node(int fd, int node, long n)
 {
-	static char buf[1 << 20];
-	char key[64], *line, *save = NULL, *lru;
-	size_t len = 0;
-	bool in = false;
+	struct edu_area_create c;
+	long i;
+	char *q;
 
-	if (edu_read_text(EDU_DBG_DIR "/areas", buf, sizeof(buf)) < 0)
+	if (area_create(fd, n, EDU_AREA_POLICY_NODE, node, &c))
 		return -1;
-	snprintf(key, sizeof(key), " pid %d ", getpid());
-	out[0] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "area ", 5)) {
-			in = strstr(line, key);
-			continue;
-		}
-		lru = strstr(line + 2, "  ");
-		if (in && !strncmp(line, "  ", 2) && lru)
-			len += snprintf(out + len, size - len, "%s", lru + 2);
-	}
-	return len ? 0 : -1;
+	q = area_map(fd, &c, n);
+	if (!q)
+		return -1;
+	for (i = 0; i < n; i++)
+		q[i * page_size] = 1;
+	if (munmap(q, n * page_size))
+		return -1;
+	return area_destroy(fd, c.handle) ? -1 : 0;
 }
 
 /* The LRU map's character for what the walk says of an area page. */
@@ -607,13 +601,13 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 {
 	int node = self->pool[0];
 	struct edu_node_stats s = { .node = node };
-	long pages = 64, i, j, n, swapped = 0, mapped = 0, maj;
+	long pages = 64, i, j, swapped = 0, mapped = 0, maj;
 	struct edu_walk_page w[64];
-	struct edu_area_create c, big;
+	struct edu_area_create c;
 	struct edu_walk_range r;
 	struct edu_area_info ai;
 	struct edu_walk one;
-	char *p, *q, text[4096];
+	char *p, text[4096];
 	__u64 pm;
 
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
@@ -624,16 +618,8 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 	/* Every page but the last, which stays untouched. */
 	for (i = 0; i < pages - 1; i++)
 		*(long *)(p + i * page_size) = i;
-	n = 2 * s.pool_pages;
-	ASSERT_EQ(0, area_create(self->fd, n, EDU_AREA_POLICY_NODE, node,
-				 &big));
-	q = area_map(self->fd, &big, n);
-	ASSERT_NE(NULL, q);
-	for (i = 0; i < n; i++)
-		q[i * page_size] = 1;
-	/* Room again, so that reading ours back evicts nothing of it. */
-	EXPECT_EQ(0, munmap(q, n * page_size));
-	EXPECT_EQ(0, area_destroy(self->fd, big.handle));
+	/* Then room again, so that reading ours back evicts nothing of it. */
+	ASSERT_EQ(0, press_node(self->fd, node, 2 * s.pool_pages));
 	ASSERT_EQ(0, settle_lists(self->fd));
 
 	memset(&r, 0, sizeof(r));
@@ -677,7 +663,7 @@ TEST_F_TIMEOUT(reclaim, walker_explains_area_pages, 600)
 	TH_LOG("%ld pages: %ld in swap, %ld mapped, the rest present unmapped",
 	       pages - 1, swapped, mapped);
 	/* The areas view's LRU map says the same of every page. */
-	ASSERT_EQ(0, areas_lru_map(text, sizeof(text)));
+	ASSERT_EQ(0, areas_map(1, NULL, 0, text, sizeof(text)));
 	ASSERT_EQ(pages, strlen(text));
 	for (i = 0; i < pages; i++) {
 		unsigned long long bits = w[i].area;
@@ -1017,22 +1003,13 @@ TEST_F_TIMEOUT(reclaim, destroy_gives_back_at_once, 600)
 {
 	int node = self->pool[0];
 	struct edu_node_stats s = { .node = node };
-	struct edu_area_create c;
 	struct swap_stat sw;
 	struct timespec t0, t1;
-	long pages, i, free = -1, ms = 0;
-	char *p;
+	long pages, free = -1, ms = 0;
 
 	ASSERT_EQ(0, ioctl(self->fd, EDU_IOC_NODE_STATS, &s));
 	pages = 2 * s.pool_pages;
-	ASSERT_EQ(0, area_create(self->fd, pages, EDU_AREA_POLICY_NODE, node,
-				 &c));
-	p = area_map(self->fd, &c, pages);
-	ASSERT_NE(NULL, p);
-	for (i = 0; i < pages; i++)
-		p[i * page_size] = 1;
-	EXPECT_EQ(0, munmap(p, pages * page_size));
-	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+	ASSERT_EQ(0, press_node(self->fd, node, pages));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		free = node_free(self->fd, node);

@@ -919,6 +919,36 @@ static void area_draw(uint64_t handle, uint64_t pages)
 	       (unsigned long long)ai.faults_sigbus);
 }
 
+/* An area of @pages with @policy (@node), mapped shared; its handle. */
+static char *area_open(uint64_t pages, uint64_t policy, uint64_t node,
+		       uint64_t *handle)
+{
+	struct edu_area_create c;
+	char *p;
+
+	memset(&c, 0, sizeof(c));
+	c.pages = pages;
+	c.policy = policy;
+	c.node = node;
+	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
+	p = mmap(NULL, pages * getpagesize(), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, dev_fd, (off_t)c.mmap_offset);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	*handle = c.handle;
+	return p;
+}
+
+static void area_close(char *p, uint64_t pages, uint64_t handle)
+{
+	struct edu_handle_arg h;
+
+	munmap(p, pages * getpagesize());
+	memset(&h, 0, sizeof(h));
+	h.handle = handle;
+	xioctl(EDU_IOC_AREA_DESTROY, &h, "EDU_IOC_AREA_DESTROY");
+}
+
 /*
  * Virtual memory on demand: an area's mmap() maps nothing, and each first
  * touch of a page faults one in from the buddy allocator.
@@ -931,39 +961,26 @@ static int do_area(uint64_t pages, uint64_t policy, uint64_t node)
 		[EDU_AREA_POLICY_INTERLEAVE] = "interleave (page i on pool node i mod n)",
 	};
 	long psize = getpagesize();
-	struct edu_area_create c;
-	struct edu_handle_arg h;
-	uint64_t i;
+	uint64_t i, handle;
 	char *p;
 
-	memset(&c, 0, sizeof(c));
-	c.pages = pages;
-	c.policy = policy;
-	c.node = node;
-	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
+	p = area_open(pages, policy, node, &handle);
 	printf("area: %llu pages, policy %s", (unsigned long long)pages,
 	       names[policy]);
 	if (policy == EDU_AREA_POLICY_NODE)
 		printf(" %llu", (unsigned long long)node);
-	p = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 dev_fd, (off_t)c.mmap_offset);
-	if (p == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
 	printf("\nmapped at %p; '.' not present, a digit: the page's node\n",
 	       (void *)p);
-	area_draw(c.handle, pages);
+	area_draw(handle, pages);
 	for (i = 0; i < pages; i++)
 		if (i % 3 != 2)
 			p[i * psize] = 1;	/* one fault each */
 	puts("touched two pages of every three:");
-	area_draw(c.handle, pages);
+	area_draw(handle, pages);
 	printf("/proc/self/pagemap: %llu of %llu pages present (it sees VM_MIXEDMAP areas)\n",
 	       (unsigned long long)pagemap_present((uintptr_t)p, pages),
 	       (unsigned long long)pages);
-	munmap(p, pages * psize);
-	memset(&h, 0, sizeof(h));
-	h.handle = c.handle;
-	xioctl(EDU_IOC_AREA_DESTROY, &h, "EDU_IOC_AREA_DESTROY");
+	area_close(p, pages, handle);
 	return 0;
 }
 
@@ -984,21 +1001,11 @@ static long task_majflt(void)
 static int do_reclaim(uint64_t pages, uint64_t node)
 {
 	long psize = getpagesize(), maj;
-	struct edu_area_create c;
-	struct edu_handle_arg h;
+	uint64_t i, bad = 0, handle;
 	struct edu_area_info ai;
-	uint64_t i, bad = 0;
 	char *p;
 
-	memset(&c, 0, sizeof(c));
-	c.pages = pages;
-	c.policy = EDU_AREA_POLICY_NODE;
-	c.node = node;
-	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
-	p = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 dev_fd, (off_t)c.mmap_offset);
-	if (p == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
+	p = area_open(pages, EDU_AREA_POLICY_NODE, node, &handle);
 	maj = task_majflt();
 	for (i = 0; i < pages; i++)
 		*(uint64_t *)(p + i * psize) = i;
@@ -1010,7 +1017,7 @@ static int do_reclaim(uint64_t pages, uint64_t node)
 	       "wrote its page number into each page", (unsigned long long)bad);
 	for (i = 0; i < pages; i++) {
 		memset(&ai, 0, sizeof(ai));
-		ai.handle = c.handle;
+		ai.handle = handle;
 		ai.page = i;
 		xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
 		if (ai.page_state == EDU_AREA_PAGE_SWAPPED)
@@ -1028,10 +1035,7 @@ static int do_reclaim(uint64_t pages, uint64_t node)
 		       (unsigned long long)i);
 		do_walk(0, (uintptr_t)(p + i * psize));
 	}
-	munmap(p, pages * psize);
-	memset(&h, 0, sizeof(h));
-	h.handle = c.handle;
-	xioctl(EDU_IOC_AREA_DESTROY, &h, "EDU_IOC_AREA_DESTROY");
+	area_close(p, pages, handle);
 	return bad ? 1 : 0;
 }
 
