@@ -84,11 +84,16 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
+#include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/sched.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 
 #include "area.h"
@@ -97,6 +102,7 @@
 #include "edualloc.h"
 #include "reclaim.h"
 #include "swap.h"
+#include "writeback.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace_area.h"
@@ -124,36 +130,42 @@ bool edu_area_pgoff(unsigned long pgoff)
 /* Pages an area's release takes off the lists per lock round trip. */
 #define EDU_RELEASE_BATCH	64
 
-/* The last reference to the structure: reclaim's, or the release's. */
-static void edu_area_put_life(struct edu_area *a)
+/*
+ * The last reference to the structure: reclaim's, the flusher's or the
+ * release's.  Process context, no lock held.  A task's fput() completes as
+ * it returns to user space; a kthread's (kswapd, the flusher) would wait
+ * for a workqueue: done now, so that the file is closed once the area is
+ * gone (a umount right after a program ends finds it free).
+ */
+void edu_area_put_life(struct edu_area *a)
 {
+	might_sleep();
 	if (!refcount_dec_and_test(&a->life))
 		return;
+	if (a->file) {
+		fput(a->file);
+		if (current->flags & PF_KTHREAD)
+			flush_delayed_fput();
+	}
 	mutex_destroy(&a->lock);
 	kvfree(a->map);
 	kfree(a);
 }
 
 /*
- * The last user is gone (handle and mappings): give every page back now,
- * as munmap() and exit do.  A page reclaim has isolated (off the lists,
- * being evicted) is the only one left: reclaim frees it when it sees the
- * area dead, and drops the last hold on the structure.
+ * A dead area's pages go back: every one but those reclaim has isolated
+ * (it frees them when it sees the area dead) and, of a file-backed area,
+ * the dirty ones and those being written: the flusher writes them first,
+ * then calls this again (writeback.c).  Swap slots are freed.
  */
-static void edu_area_release(struct edu_obj *obj)
+void edu_area_free_pages(struct edu_area *a)
 {
-	struct edu_area *a = container_of(obj, struct edu_area, obj);
 	struct edu_lru_page *lru[EDU_RELEASE_BATCH];
 	u16 nids[EDU_RELEASE_BATCH];
 	unsigned long i, j, n, nr;
 
-	/* Out of the view first: it reads the area under edu_areas_lock. */
-	mutex_lock(&edu_areas_lock);
-	xa_erase(&edu_areas, a->id);
-	mutex_unlock(&edu_areas_lock);
-	WARN_ON(!list_empty(&a->vmas));
 	mutex_lock(&a->lock);
-	a->dead = true;
+	WARN_ON(!a->dead);
 	/*
 	 * Off the lists a batch at a time (a page not on them is reclaim's),
 	 * then back to the buddy allocator and the swap area.
@@ -163,7 +175,7 @@ static void edu_area_release(struct edu_obj *obj)
 		for (j = 0, nr = 0; j < n; j++) {
 			struct edu_area_page *p = &a->map[i + j];
 
-			if (p->state == EDU_AP_PRESENT) {
+			if (p->state == EDU_AP_PRESENT && !p->flags) {
 				lru[nr] = &p->lru;
 				nids[nr++] = p->nid;
 			}
@@ -176,7 +188,10 @@ static void edu_area_release(struct edu_obj *obj)
 				edu_swap_free(p->idx);
 				p->state = EDU_AP_NONE;
 				a->swapped--;
-			} else if (p->state == EDU_AP_PRESENT && lru[nr++]) {
+			} else if (p->state == EDU_AP_FILE) {
+				p->state = EDU_AP_NONE;
+			} else if (p->state == EDU_AP_PRESENT && !p->flags &&
+				   lru[nr++]) {
 				edu_free_pages(edu_nodes[p->nid], p->idx, 0);
 				p->state = EDU_AP_NONE;
 				a->present--;
@@ -185,11 +200,58 @@ static void edu_area_release(struct edu_obj *obj)
 		cond_resched();
 	}
 	mutex_unlock(&a->lock);
+}
+
+/*
+ * The last user is gone (handle and mappings): give every page back now,
+ * as munmap() and exit do.  A page reclaim has isolated (off the lists,
+ * being evicted) is the only one left: reclaim frees it when it sees the
+ * area dead, and drops the last hold on the structure.
+ */
+static void edu_area_release(struct edu_obj *obj)
+{
+	struct edu_area *a = container_of(obj, struct edu_area, obj);
+
+	/* Out of the view first: it reads the area under edu_areas_lock. */
+	mutex_lock(&edu_areas_lock);
+	xa_erase(&edu_areas, a->id);
+	mutex_unlock(&edu_areas_lock);
+	WARN_ON(!list_empty(&a->vmas));
+	mutex_lock(&a->lock);
+	a->dead = true;
+	mutex_unlock(&a->lock);
+	edu_area_free_pages(a);
+	/*
+	 * The flusher holds the area (and its file) while it has had dirty
+	 * pages: wake it, to write what is left (written after the handle
+	 * went, then munmap(): we may hold the mmap lock, which the file's
+	 * locks nest outside) and to let go of it now, not a period later.
+	 */
+	edu_wb_area_gone(a);
 	edu_area_put_life(a);
 }
 
+/*
+ * The handle of @obj is being freed (EDU_IOC_AREA_DESTROY, close): write
+ * a file-backed area's dirty pages back before that returns, with no mmap
+ * lock held, so a program that closes finds its file whole.  Pages
+ * written later through a mapping still open go at munmap (the flusher).
+ */
+static void edu_area_unhandle(struct edu_obj *obj)
+{
+	struct edu_area *a = container_of(obj, struct edu_area, obj);
+
+	if (a->file)
+		edu_writeback_area(a, EDU_WB_SYNC);
+}
+
+/*
+ * A new area of @pages pages; of the file @file if not NULL, whose
+ * reference the area takes over when it succeeds.
+ */
 struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
-				 unsigned int policy, int nid, int *err)
+				 unsigned int policy, int nid, struct file *file,
+				 int *err)
 {
 	struct edu_area *a;
 
@@ -212,6 +274,7 @@ struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
 	a->owner = task_tgid_nr(current);
 	get_task_comm(a->comm, current);
 	atomic_set(&a->mappings, 0);
+	INIT_LIST_HEAD(&a->wb_link);
 	*err = xa_alloc(&edu_areas, &a->id, a, XA_LIMIT(1, EDU_AREA_MAX_ID),
 			GFP_KERNEL_ACCOUNT);
 	if (*err)
@@ -219,7 +282,9 @@ struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
 	a->pgoff = EDU_AREA_PGOFF_BASE +
 		   ((unsigned long)a->id << EDU_AREA_WINDOW_SHIFT);
 	edu_obj_init(&a->obj, EDU_OBJ_AREA, edu_area_release);
+	a->obj.unhandle = edu_area_unhandle;
 	refcount_set(&a->life, 1);	/* the users' (@obj), as one */
+	a->file = file;
 	return a;
 
 err_map:
@@ -287,13 +352,49 @@ static int edu_area_node(struct edu_area *a, unsigned long i,
 }
 
 /*
+ * Read page @i of @a's file into @page, through the page cache, as
+ * filemap_fault() and shmem_fault() do under the mmap lock (never
+ * ->read_iter(), which may take the file's i_rwsem: that nests outside the
+ * mmap lock).  Past the end of the file (it shrank): -EINVAL, a SIGBUS as
+ * for the kernel's mappings.
+ */
+static int edu_area_read_file(struct edu_area *a, unsigned long i, void *page)
+{
+	struct address_space *mapping = a->file->f_mapping;
+	struct folio *folio;
+	struct page *src;
+	void *from;
+
+	if ((loff_t)i << PAGE_SHIFT >= i_size_read(mapping->host))
+		return -EINVAL;
+	if (shmem_mapping(mapping)) {
+		src = shmem_read_mapping_page(mapping, i);
+		if (IS_ERR(src))
+			return PTR_ERR(src);
+		folio = page_folio(src);
+	} else {
+		folio = read_mapping_folio(mapping, i, a->file);
+		if (IS_ERR(folio))
+			return PTR_ERR(folio);
+		src = folio_file_page(folio, i);
+	}
+	from = kmap_local_page(src);
+	copy_page(page, from);
+	kunmap_local(from);
+	folio_put(folio);
+	return 0;
+}
+
+/*
  * Back page @i with a page of the pool: cleared on its first touch, read
- * from its swap slot after an eviction (*major).  Under a->lock.
+ * from its swap slot after an eviction (*major); of a file-backed area,
+ * read from the file (*major too).  Under a->lock.
  */
 static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 {
 	struct edu_area_page *p = &a->map[i];
 	unsigned long shadow = 0;
+	bool refault = false;
 	struct edu_page_ref ref;
 	int nid, old_nid = 0, err;
 	unsigned int flags;
@@ -307,11 +408,23 @@ static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 	if (err)
 		return err;
 	page = edu_idx_to_virt(ref.node, ref.idx);
-	*major = p->state == EDU_AP_SWAPPED;
-	if (*major) {
+	*major = p->state == EDU_AP_SWAPPED || a->file;
+	if (a->file) {
+		err = edu_area_read_file(a, i, page);
+		if (err) {
+			edu_free_pages(ref.node, ref.idx, 0);
+			return err;
+		}
+		if (p->state == EDU_AP_FILE) {
+			refault = true;
+			shadow = p->shadow;
+			old_nid = p->nid;
+		}
+	} else if (*major) {
 		edu_swap_in(p->idx, page);
 		edu_swap_free(p->idx);
 		a->swapped--;
+		refault = true;
 		shadow = p->shadow;
 		old_nid = p->nid;
 	} else {
@@ -322,10 +435,11 @@ static int edu_area_fill(struct edu_area *a, unsigned long i, bool *major)
 	p->idx = ref.idx;
 	p->nid = ref.node->nid;
 	p->state = EDU_AP_PRESENT;
+	p->flags = 0;
 	a->present++;
 	memset(&p->lru, 0, sizeof(p->lru));
 	p->lru.owner = a;
-	if (*major)
+	if (refault)
 		edu_reclaim_add_refault(p->nid, &p->lru, old_nid, shadow);
 	else
 		edu_reclaim_add(p->nid, &p->lru);
@@ -344,7 +458,7 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 	unsigned int kind = EDU_AREA_FAULT_MAPPED, flags;
 	struct edu_area_page *p;
 	vm_fault_t ret = 0;
-	int nid, tries;
+	int nid, tries, err;
 	bool major;
 
 	/* mmap() checked the range and VM_DONTEXPAND keeps it. */
@@ -356,11 +470,13 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 		mutex_lock(&a->lock);
 		if (p->state == EDU_AP_PRESENT)
 			break;
-		if (!edu_area_fill(a, i, &major)) {
+		err = edu_area_fill(a, i, &major);
+		if (!err) {
 			if (major) {
 				a->faults_major++;
 				atomic64_inc(&edu_area_major);
-				kind = EDU_AREA_FAULT_MAJOR;
+				kind = a->file ? EDU_AREA_FAULT_FILE :
+				       EDU_AREA_FAULT_MAJOR;
 				ret = VM_FAULT_MAJOR;
 			} else {
 				a->zero_fills++;
@@ -370,9 +486,12 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 			break;
 		}
 		mutex_unlock(&a->lock);
-		/* No page: reclaim one ourselves, without our lock. */
+		/*
+		 * No page: reclaim one ourselves, without our lock.  (Not
+		 * for a file that could not be read: SIGBUS, as the kernel's.)
+		 */
 		nid = edu_area_node(a, i, &flags);
-		if (tries < EDU_AREA_RECLAIM_RETRIES &&
+		if (err == -ENOMEM && tries < EDU_AREA_RECLAIM_RETRIES &&
 		    edu_reclaim_direct(nid, flags & EDU_AF_THISNODE))
 			continue;
 		mutex_lock(&a->lock);
@@ -396,6 +515,38 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 		atomic64_inc(&edu_area_minor);
 	trace_edualloc_area_fault(a->id, i, nid, pfn, kind);
 	return ret;
+}
+
+/*
+ * The first write to a present page of a file-backed area, mapped
+ * read-only until now (write-notify): the page becomes dirty, then the
+ * kernel makes the PTE writable (finish_mkwrite_fault(), which gives up if
+ * the PTE changed meanwhile: an eviction or a writeback unmapped it, and
+ * the write faults again).  Under the mmap lock, as ->fault.
+ */
+static vm_fault_t edu_area_mkwrite(struct vm_fault *vmf)
+{
+	struct edu_area_vma *av = vmf->vma->vm_private_data;
+	struct edu_area *a = av->area;
+	unsigned long i = vmf->pgoff - a->pgoff;
+	struct edu_area_page *p;
+
+	if (WARN_ON_ONCE(i >= a->pages))
+		return VM_FAULT_SIGBUS;
+	p = &a->map[array_index_nospec(i, a->pages)];
+	mutex_lock(&a->lock);
+	if (p->state != EDU_AP_PRESENT ||
+	    edu_idx_to_pfn(edu_nodes[p->nid], p->idx) !=
+	    pte_pfn(vmf->orig_pte)) {
+		/* Evicted or replaced since the PTE was read: fault again. */
+		mutex_unlock(&a->lock);
+		return VM_FAULT_NOPAGE;
+	}
+	edu_wb_set_dirty(a, p);
+	mutex_unlock(&a->lock);
+	trace_edualloc_area_fault(a->id, i, p->nid, pte_pfn(vmf->orig_pte),
+				  EDU_AREA_FAULT_MKWRITE);
+	return 0;
 }
 
 /*
@@ -526,22 +677,32 @@ bool edu_area_page_tryget(struct edu_lru_page *lp)
 }
 
 /*
- * Evict isolated page @lp: unmap it everywhere, write it to a swap slot,
- * free its frame; 0.  Without a slot it goes back on the lists, still
- * present (but unmapped: the next touch maps it again, a minor fault): a
- * negative errno.  A page whose area died meanwhile is just freed: 1, no
- * swap-out.  Drops the reference of edu_area_page_tryget().
+ * Evict isolated page @lp: unmap it everywhere; write an anonymous page to
+ * a swap slot; of a file-backed area, drop a clean page (the file has it)
+ * and write a dirty one back first if @may_write (kswapd, reclaim_control;
+ * never a task's direct reclaim, which holds an mmap lock; *wrote says);
+ * free its frame: EDU_EVICT_SWAPPED or EDU_EVICT_DROPPED.  A page that
+ * cannot go (no swap slot; dirty and @may_write false, or written again
+ * meanwhile; being written) goes back on the lists, still present
+ * (unmapped: its next touch maps it again, a minor fault): a negative
+ * errno, -EAGAIN for a dirty one.  A page whose area died meanwhile is
+ * just freed: EDU_EVICT_FREED (a dirty one is left to the flusher).  Drops
+ * the reference of edu_area_page_tryget().
  */
-int edu_area_page_evict(struct edu_lru_page *lp)
+int edu_area_page_evict(struct edu_lru_page *lp, bool may_write,
+			bool *wrote)
 {
 	struct edu_area_page *p = container_of(lp, struct edu_area_page, lru);
 	struct edu_area *a = lp->owner;
 	unsigned long i = p - a->map;
+	loff_t off = (loff_t)(a->pgoff + i) << PAGE_SHIFT;
 	struct edu_node *n;
 	u32 slot;
 	int err;
 
+	*wrote = false;
 	mutex_lock(&a->lock);
+again:
 	if (WARN_ON_ONCE(p->state != EDU_AP_PRESENT)) {
 		err = -EINVAL;
 		goto out;
@@ -549,15 +710,51 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 	n = edu_nodes[p->nid];
 	if (a->dead) {
 		/* Its release left it to us: no one can map it again. */
+		if (p->flags) {
+			/* ... but for the flusher to write first. */
+			edu_reclaim_add(p->nid, &p->lru);
+			err = -EAGAIN;
+			goto out;
+		}
 		edu_free_pages(n, p->idx, 0);
 		p->state = EDU_AP_NONE;
 		a->present--;
-		err = 1;
+		err = EDU_EVICT_FREED;
 		goto out;
 	}
 	/* First unmap: no process may write the page once it is copied. */
-	unmap_mapping_range(a->mapping, (loff_t)(a->pgoff + i) << PAGE_SHIFT,
-			    PAGE_SIZE, 0);
+	unmap_mapping_range(a->mapping, off, PAGE_SIZE, 0);
+	if (a->file) {
+		if ((p->flags & EDU_APF_WRITEBACK) ||
+		    ((p->flags & EDU_APF_DIRTY) && (!may_write || *wrote))) {
+			/* The kernel's keep-dirty rotation: the flusher's. */
+			edu_reclaim_add(p->nid, &p->lru);
+			if (p->flags & EDU_APF_DIRTY)
+				edu_wb_kick();
+			err = -EAGAIN;
+			goto out;
+		}
+		if (p->flags & EDU_APF_DIRTY) {
+			/* pageout(): write, then look again from the top. */
+			mutex_unlock(&a->lock);
+			*wrote = edu_writeback_page(a, i, EDU_WB_RECLAIM) > 0;
+			mutex_lock(&a->lock);
+			if (!*wrote) {
+				/* Failed: dirty still; the flusher retries. */
+				edu_reclaim_add(p->nid, &p->lru);
+				err = -EAGAIN;
+				goto out;
+			}
+			goto again;
+		}
+		/* Clean: the file has it; its next touch reads it again. */
+		edu_free_pages(n, p->idx, 0);
+		p->shadow = edu_reclaim_shadow(p->nid);
+		p->state = EDU_AP_FILE;
+		a->present--;
+		err = EDU_EVICT_DROPPED;
+		goto out;
+	}
 	err = edu_swap_out(edu_idx_to_virt(n, p->idx), a->id, i, &slot);
 	if (err) {
 		edu_reclaim_add(p->nid, &p->lru);
@@ -570,6 +767,7 @@ int edu_area_page_evict(struct edu_lru_page *lp)
 	p->state = EDU_AP_SWAPPED;
 	a->present--;
 	a->swapped++;
+	err = EDU_EVICT_SWAPPED;
 out:
 	mutex_unlock(&a->lock);
 	edu_area_put_life(a);
@@ -624,10 +822,23 @@ static const struct vm_operations_struct edu_area_vm_ops = {
 	.fault	= edu_area_fault,
 };
 
+/*
+ * A file-backed area's: with ->pfn_mkwrite the kernel maps its pages
+ * read-only in a shared writable mapping until each is written
+ * (vma_wants_writenotify()), so that writes can be tracked.
+ */
+static const struct vm_operations_struct edu_area_file_vm_ops = {
+	.open		= edu_area_vma_open,
+	.close		= edu_area_vma_close,
+	.fault		= edu_area_fault,
+	.pfn_mkwrite	= edu_area_mkwrite,
+};
+
 /* Does @vma map an area (the walker asks, under the mmap lock)? */
 bool edu_is_area_vma(const struct vm_area_struct *vma)
 {
-	return vma->vm_ops == &edu_area_vm_ops;
+	return vma->vm_ops == &edu_area_vm_ops ||
+	       vma->vm_ops == &edu_area_file_vm_ops;
 }
 
 /*
@@ -645,6 +856,7 @@ bool edu_area_walk_page(struct vm_area_struct *vma, unsigned long addr,
 	struct edu_area *a;
 	struct edu_area_page *p;
 	unsigned long i, lru;
+	u8 pf;
 
 	if (!edu_is_area_vma(vma))
 		return false;
@@ -653,12 +865,17 @@ bool edu_area_walk_page(struct vm_area_struct *vma, unsigned long addr,
 	if (WARN_ON_ONCE(i >= a->pages))	/* mmap() checked the range */
 		return false;
 	p = &a->map[array_index_nospec(i, a->pages)];
-	pg->area = EDU_WALK_AREA;
+	pg->area = EDU_WALK_AREA | (a->file ? EDU_WALK_AREA_FILE : 0);
 	/* A view's snapshot: the state is written under a->lock. */
 	switch (data_race(READ_ONCE(p->state))) {
 	case EDU_AP_PRESENT:
-		/* ... the flags under the lruvec lock */
+		/* ... as the writeback flags; the LRU's under its lock */
 		lru = data_race(READ_ONCE(p->lru.flags));
+		/* ... and the writeback flags under a->lock: a snapshot */
+		pf = data_race(READ_ONCE(p->flags));
+		pg->area |= (pf & EDU_APF_DIRTY ? EDU_WALK_AREA_DIRTY : 0) |
+			    (pf & EDU_APF_WRITEBACK ?
+			     EDU_WALK_AREA_WRITEBACK : 0);
 		pg->area |= EDU_WALK_AREA_PRESENT |
 			    (lru & EDU_LRU_PG_LRU ? EDU_WALK_AREA_LRU : 0) |
 			    (lru & EDU_LRU_PG_ACTIVE ? EDU_WALK_AREA_ACTIVE : 0) |
@@ -710,7 +927,7 @@ int edu_area_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 	}
 	/* No page yet: each comes at its first fault.  No growing. */
 	edu_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &edu_area_vm_ops;
+	vma->vm_ops = a->file ? &edu_area_file_vm_ops : &edu_area_vm_ops;
 	edu_area_vma_link(a, av, vma);	/* the reference is the VMA's now */
 	return 0;
 }

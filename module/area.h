@@ -39,6 +39,13 @@ static_assert(EDU_AREA_PGOFF_BASE +
 #define EDU_AP_NONE	0	/* never touched, or failed: nothing behind it */
 #define EDU_AP_PRESENT	1	/* a page of the pool: @nid, @idx */
 #define EDU_AP_SWAPPED	2	/* evicted: its content is in swap slot @idx */
+#define EDU_AP_FILE	3	/* evicted from a file-backed area: the file
+				 * has its content (@shadow as for SWAPPED)
+				 */
+
+/* edu_area_page.flags, under the area's lock (writeback.c) */
+#define EDU_APF_DIRTY		BIT(0)	/* PRESENT, written since written back */
+#define EDU_APF_WRITEBACK	BIT(1)	/* PRESENT, being written to the file */
 
 /*
  * One page of an area: 40 bytes.  Pool indexes and swap slots fit 32 bits
@@ -56,7 +63,7 @@ struct edu_area_page {
 	u32 idx;		/* PRESENT: pool index on @nid; SWAPPED: slot */
 	u16 nid;
 	u8 state;		/* EDU_AP_* */
-	u8 unused;
+	u8 flags;		/* EDU_APF_* */
 };
 
 /*
@@ -82,6 +89,7 @@ struct edu_area {
 	unsigned long pages;
 	unsigned long pgoff;	/* offset (pages) of page 0 */
 	struct address_space *mapping;	/* the device file's, for eviction */
+	struct file *file;	/* EDU_AREA_FILE: the backing file, else NULL */
 	u64 handle;		/* in its file's table; 0 until it is */
 	pid_t owner;		/* tgid of the creator */
 	char comm[TASK_COMM_LEN];
@@ -96,6 +104,18 @@ struct edu_area {
 	u64 faults_major;
 	u64 zero_fills;
 	u64 faults_sigbus;
+	unsigned long dirty;		/* pages with EDU_APF_DIRTY */
+	unsigned long writeback;	/* pages with EDU_APF_WRITEBACK */
+	u64 written;			/* pages written back */
+	u64 write_errors;		/* writes that failed */
+	unsigned long dirtied_when;	/* jiffies: first page dirtied since
+					 * the area was last clean
+					 */
+	/* Under edu_wb.lock (writeback.c): */
+	bool wb_queued;		/* the flusher holds it (@life), on its list
+				 * or being written
+				 */
+	struct list_head wb_link;	/* on the flusher's list of dirty areas */
 	struct edu_area_page *map;	/* @pages entries */
 };
 
@@ -115,6 +135,8 @@ extern struct mutex edu_areas_lock;
 #define EDU_AREA_FAULT_MAPPED	1	/* minor: the page was present */
 #define EDU_AREA_FAULT_SIGBUS	2	/* no page to be had */
 #define EDU_AREA_FAULT_MAJOR	3	/* read back from swap */
+#define EDU_AREA_FAULT_FILE	4	/* major: read from the file */
+#define EDU_AREA_FAULT_MKWRITE	5	/* first write: the page is dirty */
 
 /* What a reclaim look at a page's PTEs found (trace edualloc_lru_look). */
 #define EDU_AREA_LOOK_NONE	0	/* no PTE maps it: unused since re-armed */
@@ -124,7 +146,10 @@ extern struct mutex edu_areas_lock;
 
 /* area.c */
 struct edu_area *edu_area_create(struct edu_file *ef, unsigned long pages,
-				 unsigned int policy, int nid, int *err);
+				 unsigned int policy, int nid, struct file *file,
+				 int *err);
+void edu_area_put_life(struct edu_area *a);
+void edu_area_free_pages(struct edu_area *a);
 void edu_area_publish(struct edu_area *a, u64 handle);
 void edu_area_totals(struct edu_area_totals *t);
 bool edu_is_area_vma(const struct vm_area_struct *vma);

@@ -2,7 +2,8 @@
 /*
  * The "areas" view: every area, its counters, and two maps of its pages,
  * one character each, in the style of nodeN/map: the node backing each
- * page, and where reclaim keeps it (LRU list, referenced, swap).  No frame numbers: which node
+ * page, and where reclaim keeps it (LRU list, referenced, swap); a third
+ * for a file-backed area, what writeback sees.  No frame numbers: which node
  * backs a page is the lesson; the frames are in EDU_IOC_AREA_INFO for
  * openers with CAP_SYS_ADMIN and in /proc/PID/pagemap.
  */
@@ -22,13 +23,15 @@ static const char *const edu_policy_names[EDU_AREA_NR_POLICIES] = {
 };
 
 /*
- * '.' never touched, 's' in swap, else the node: 0-9, then a-z, '*' past
- * those.
+ * '.' never touched, 's' in swap, 'f' evicted to its file, else the node:
+ * 0-9, then a-z, '*' past those.
  */
 static char edu_area_page_char(const struct edu_area_page *p)
 {
 	if (p->state == EDU_AP_SWAPPED)
 		return 's';
+	if (p->state == EDU_AP_FILE)
+		return 'f';
 	if (p->state != EDU_AP_PRESENT)
 		return '.';
 	if (p->nid < 10)
@@ -49,7 +52,8 @@ static char edu_area_lru_char(const struct edu_area_page *p)
 	unsigned long f;
 
 	if (p->state != EDU_AP_PRESENT)
-		return p->state == EDU_AP_SWAPPED ? 's' : '.';
+		return p->state == EDU_AP_SWAPPED ? 's' :
+		       p->state == EDU_AP_FILE ? 'f' : '.';
 	/* Written under the lruvec lock: a snapshot, as said above. */
 	f = data_race(READ_ONCE(p->lru.flags));
 	if (!(f & EDU_LRU_PG_LRU))
@@ -59,9 +63,24 @@ static char edu_area_lru_char(const struct edu_area_page *p)
 	return f & EDU_LRU_PG_REFERENCED ? 'r' : 'i';
 }
 
+/*
+ * Of a file-backed area, what writeback sees: 'D' dirty (written since
+ * its last writeback), 'W' being written, 'c' clean in memory, 'f' only in
+ * the file (evicted), '.' never read.  Under the area's lock.
+ */
+static char edu_area_dirty_char(const struct edu_area_page *p)
+{
+	if (p->state != EDU_AP_PRESENT)
+		return p->state == EDU_AP_FILE ? 'f' : '.';
+	if (p->flags & EDU_APF_WRITEBACK)
+		return 'W';
+	return p->flags & EDU_APF_DIRTY ? 'D' : 'c';
+}
+
 static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
 {
 	char line[EDU_AREA_MAP_COLS + 1], lru[EDU_AREA_MAP_COLS + 1];
+	char dirty[EDU_AREA_MAP_COLS + 1];
 	unsigned long i;
 
 	mutex_lock(&a->lock);
@@ -70,18 +89,28 @@ static void edu_area_show_one(struct seq_file *m, struct edu_area *a)
 		   edu_policy_names[a->policy]);
 	if (a->policy == EDU_AREA_POLICY_NODE)
 		seq_printf(m, " %d", a->nid);
-	seq_printf(m, " present %lu swapped %lu mappings %d minor %llu major %llu zero_fills %llu sigbus %llu\n",
+	seq_printf(m, " present %lu swapped %lu mappings %d minor %llu major %llu zero_fills %llu sigbus %llu",
 		   a->present, a->swapped, atomic_read(&a->mappings),
 		   a->faults_minor,
 		   a->faults_major, a->zero_fills, a->faults_sigbus);
+	if (a->file)
+		seq_printf(m, " file dirty %lu writeback %lu written %llu",
+			   a->dirty, a->writeback, a->written);
+	seq_putc(m, '\n');
 	for (i = 0; i < a->pages; i++) {
 		line[i % EDU_AREA_MAP_COLS] = edu_area_page_char(&a->map[i]);
 		lru[i % EDU_AREA_MAP_COLS] = edu_area_lru_char(&a->map[i]);
+		dirty[i % EDU_AREA_MAP_COLS] = edu_area_dirty_char(&a->map[i]);
 		if (i % EDU_AREA_MAP_COLS == EDU_AREA_MAP_COLS - 1 ||
 		    i == a->pages - 1) {
 			line[i % EDU_AREA_MAP_COLS + 1] = '\0';
 			lru[i % EDU_AREA_MAP_COLS + 1] = '\0';
-			seq_printf(m, "  %s  %s\n", line, lru);
+			dirty[i % EDU_AREA_MAP_COLS + 1] = '\0';
+			if (a->file)
+				seq_printf(m, "  %s  %s  %s\n", line, lru,
+					   dirty);
+			else
+				seq_printf(m, "  %s  %s\n", line, lru);
 		}
 	}
 	mutex_unlock(&a->lock);
@@ -98,7 +127,8 @@ static int areas_show(struct seq_file *m, void *unused)
 		   t.faults_minor, t.faults_major, t.zero_fills,
 		   t.faults_sigbus);
 	seq_puts(m, "map: . never touched, s in swap, 0-9 a-z node of the present page, 64 pages a line;\n");
-	seq_puts(m, "then its lists: A/a active (referenced or not), r/i inactive (the same), - held by reclaim\n");
+	seq_puts(m, "then its lists: A/a active (referenced or not), r/i inactive (the same), - held by reclaim;\n");
+	seq_puts(m, "of a file-backed area (f: evicted to its file), then writeback: D dirty, W being written, c clean, f in the file\n");
 	mutex_lock(&edu_areas_lock);
 	xa_for_each(&edu_areas, id, a)
 		edu_area_show_one(m, a);

@@ -5,9 +5,12 @@
  * out; no lock is held across a user copy.  mmap() and the faults are in
  * area.c.
  */
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/nospec.h>
+#include <linux/shmem_fs.h>
 #include <linux/uaccess.h>
 
 #include "area.h"
@@ -15,8 +18,47 @@
 #include "edualloc.h"
 #include "swap.h"
 
+/*
+ * The file a file-backed area maps (EDU_AREA_FILE), with a reference: open
+ * for reading and writing (-EACCES, as mmap(MAP_SHARED, PROT_WRITE) says),
+ * a regular file whose page cache can be read as a fault reads it, not
+ * O_APPEND (kernel_write() would append) nor O_DIRECT, and no shorter
+ * than the area (-EINVAL: extend it first, as for mmap()).
+ */
+static int edu_area_file_get(u64 fd, u64 pages, struct file **filep)
+{
+	struct file *file;
+	struct inode *inode;
+	int ret = -EINVAL;
+
+	if (fd > INT_MAX)
+		return -EBADF;
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	inode = file_inode(file);
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
+	    (FMODE_READ | FMODE_WRITE)) {
+		ret = -EACCES;
+		goto err;
+	}
+	if (!S_ISREG(inode->i_mode) || (file->f_flags & (O_APPEND | O_DIRECT)))
+		goto err;
+	if (!shmem_mapping(file->f_mapping) &&
+	    !file->f_mapping->a_ops->read_folio)
+		goto err;
+	if (i_size_read(inode) < (loff_t)pages << PAGE_SHIFT)
+		goto err;
+	*filep = file;
+	return 0;
+err:
+	fput(file);
+	return ret;
+}
+
 static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 {
+	struct file *file = NULL;
 	struct edu_area_create c;
 	struct edu_swap_stat swap;
 	nodemask_t pool_nodes;
@@ -26,7 +68,8 @@ static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
-	if (!EDU_RESERVED_OK(&c) || c.handle || c.mmap_offset || c.fd ||
+	if (!EDU_RESERVED_OK(&c) || c.handle || c.mmap_offset ||
+	    (c.fd && !(c.flags & EDU_AREA_FILE)) ||
 	    (c.flags & ~EDU_AREA_FLAGS) || !c.pages ||
 	    c.pages > EDU_AREA_MAX_PAGES || c.policy >= EDU_AREA_NR_POLICIES)
 		return -EINVAL;
@@ -38,15 +81,24 @@ static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 	} else if (c.node) {
 		return -EINVAL;
 	}
-	/* More than pools and swap together could never be present. */
-	edu_buddy_info(&pool_nodes, &pool_pages);
-	edu_swap_stat(&swap);
-	if (c.pages > pool_pages + swap.slots)
-		return -ENOMEM;
+	if (c.flags & EDU_AREA_FILE) {
+		ret = edu_area_file_get(c.fd, c.pages, &file);
+		if (ret)
+			return ret;
+	} else {
+		/* More than pools and swap together could never be present. */
+		edu_buddy_info(&pool_nodes, &pool_pages);
+		edu_swap_stat(&swap);
+		if (c.pages > pool_pages + swap.slots)
+			return -ENOMEM;
+	}
 
-	a = edu_area_create(ef, c.pages, c.policy, nid, &ret);
-	if (!a)
+	a = edu_area_create(ef, c.pages, c.policy, nid, file, &ret);
+	if (!a) {
+		if (file)
+			fput(file);
 		return ret;
+	}
 	ret = edu_handle_add(ef, &a->obj, &c.handle);
 	if (ret) {
 		edu_obj_put(&a->obj);
@@ -86,7 +138,7 @@ static long edu_ioctl_area_info(struct edu_file *ef, void __user *uarg)
 	out.pages = a->pages;
 	out.policy = a->policy;
 	out.node = a->policy == EDU_AREA_POLICY_NODE ? a->nid : 0;
-	out.flags = 0;
+	out.flags = a->file ? EDU_AREA_FILE : 0;
 	out.mmap_offset = (u64)a->pgoff << PAGE_SHIFT;
 	out.mappings = atomic_read(&a->mappings);
 	p = &a->map[array_index_nospec(in.page, a->pages)];
@@ -98,6 +150,8 @@ static long edu_ioctl_area_info(struct edu_file *ef, void __user *uarg)
 	out.zero_fills = a->zero_fills;
 	out.faults_sigbus = a->faults_sigbus;
 	out.swapped = a->swapped;
+	out.dirty = a->dirty;
+	out.written = a->written;
 	out.page_node = EDU_NODE_NONE;
 	out.page_state = p->state == EDU_AP_PRESENT ? EDU_AREA_PAGE_PRESENT :
 			 p->state == EDU_AP_SWAPPED ? EDU_AREA_PAGE_SWAPPED :
@@ -109,7 +163,10 @@ static long edu_ioctl_area_info(struct edu_file *ef, void __user *uarg)
 		out.page_lru = (lru & EDU_LRU_PG_LRU ? EDU_AREA_LRU_ON : 0) |
 			(lru & EDU_LRU_PG_ACTIVE ? EDU_AREA_LRU_ACTIVE : 0) |
 			(lru & EDU_LRU_PG_REFERENCED ?
-			 EDU_AREA_LRU_REFERENCED : 0);
+			 EDU_AREA_LRU_REFERENCED : 0) |
+			(p->flags & EDU_APF_DIRTY ? EDU_AREA_LRU_DIRTY : 0) |
+			(p->flags & EDU_APF_WRITEBACK ?
+			 EDU_AREA_LRU_WRITEBACK : 0);
 		out.page_node = p->nid;
 		if (ef->privileged)
 			out.page_pfn = edu_idx_to_pfn(edu_nodes[p->nid],

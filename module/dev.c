@@ -35,6 +35,7 @@
 #include <asm/pgtable.h>
 
 #include "edualloc.h"
+#include "writeback.h"
 
 /*
  * ABI version 2 is these sizes: every uapi structure is a run of __u64
@@ -66,7 +67,7 @@ static_assert(sizeof(struct edu_pfn_info) == 160);
 static_assert(sizeof(struct edu_kwalk) == 544);
 static_assert(sizeof(struct edu_bench) == 144);
 static_assert(sizeof(struct edu_area_create) == 96);
-static_assert(sizeof(struct edu_area_info) == 160);
+static_assert(sizeof(struct edu_area_info) == 176);
 
 static unsigned int max_handles = 1U << 20;
 module_param(max_handles, uint, 0644);
@@ -216,6 +217,8 @@ int edu_handle_free(struct edu_file *ef, u64 handle, enum edu_obj_type type)
 
 	if (!obj)
 		return -EINVAL;
+	if (obj->unhandle)
+		obj->unhandle(obj);
 	edu_obj_put(obj);
 	return 0;
 }
@@ -306,6 +309,8 @@ static int edu_release(struct inode *inode, struct file *file)
 			if (obj->type != order[i])
 				continue;
 			xa_erase(&ef->handles, id);
+			if (obj->unhandle)
+				obj->unhandle(obj);
 			edu_obj_put(obj);
 			cond_resched();
 		}
@@ -475,6 +480,17 @@ static int edu_mmap(struct file *file, struct vm_area_struct *vma)
 	return edu_buddy_mmap(file->private_data, vma);
 }
 
+/*
+ * fsync() of the device, and msync(MS_SYNC) of a mapping of it (which the
+ * kernel calls with the mmap lock dropped): the file-backed areas' dirty
+ * pages in @start..@end go back to their files (writeback.c).
+ */
+static int edu_fsync(struct file *file, loff_t start, loff_t end,
+		     int datasync)
+{
+	return edu_writeback_range(start, end);
+}
+
 static const struct file_operations edu_fops = {
 	.owner		= THIS_MODULE,
 	.open		= edu_open,
@@ -482,6 +498,7 @@ static const struct file_operations edu_fops = {
 	.unlocked_ioctl	= edu_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= edu_mmap,
+	.fsync		= edu_fsync,
 	.llseek		= noop_llseek,
 };
 

@@ -140,6 +140,8 @@ struct edu_obj {
 	enum edu_obj_type type;
 	refcount_t ref;
 	void (*release)(struct edu_obj *obj);
+	/* Optional: the handle is being freed (its reference still held). */
+	void (*unhandle)(struct edu_obj *obj);
 };
 
 /*
@@ -205,6 +207,7 @@ static inline void edu_obj_init(struct edu_obj *obj, enum edu_obj_type type,
 	obj->type = type;
 	refcount_set(&obj->ref, 1);
 	obj->release = release;
+	obj->unhandle = NULL;
 }
 
 /* Non-zero reserved words are refused, so they can gain a meaning later. */

@@ -28,6 +28,7 @@
 #include "pool.h"
 #include "reclaim.h"
 #include "swap.h"
+#include "writeback.h"
 
 struct dentry *edu_debugfs_root;
 
@@ -132,14 +133,20 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_reclaim;
 
-	ret = misc_register(&edu_miscdev);
+	ret = edu_writeback_init();
 	if (ret)
 		goto err_area;
+
+	ret = misc_register(&edu_miscdev);
+	if (ret)
+		goto err_writeback;
 
 	pr_info("loaded: %u nodes, %u cpus, device /dev/%s\n",
 		num_online_nodes(), num_online_cpus(), edu_miscdev.name);
 	return 0;
 
+err_writeback:
+	edu_writeback_exit();
 err_area:
 	edu_area_exit();
 err_reclaim:
@@ -160,6 +167,7 @@ err_debugfs:
 static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
+	edu_writeback_exit();
 	edu_area_exit();
 	edu_reclaim_exit();
 	edu_swap_exit();

@@ -188,10 +188,12 @@ static const struct edu_lru_ops edu_reclaim_ops = {
  * pages looked at.
  */
 static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
-				      unsigned long *scanned)
+				      bool may_write, unsigned long *scanned)
 {
 	struct edu_lru_page *page, *next;
 	unsigned long before, evicted = 0, failed = 0, dropped = 0;
+	unsigned long anon = 0, file = 0, wrote = 0, kept = 0;
+	bool w;
 	struct edu_lru_page *rearm[ARRAY_SIZE(v->rearm)];
 	unsigned int i, nr_rearm;
 	LIST_HEAD(victims);
@@ -223,14 +225,20 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 		 * A dead area's page is freed, not stolen: it counts as
 		 * progress only, so that pgsteal is the swap's pswpout.
 		 */
-		ret = edu_area_page_evict(page);
-		if (ret < 0)
+		ret = edu_area_page_evict(page, may_write, &w);
+		wrote += w;
+		if (ret == -EAGAIN)
+			kept++;
+		else if (ret < 0)
 			failed++;
-		else if (ret)
+		else if (ret == EDU_EVICT_FREED)
 			dropped++;
+		else if (ret == EDU_EVICT_DROPPED)
+			file++;
 		else
-			evicted++;
+			anon++;
 	}
+	evicted = anon + file;
 
 	spin_lock(&v->lock);
 	if (direct) {
@@ -241,6 +249,10 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
 		v->stat.pgsteal_kswapd += evicted;
 	}
 	v->stat.evict_failed += failed;
+	v->stat.pgsteal_anon += anon;
+	v->stat.pgsteal_file += file;
+	v->stat.nr_vmscan_write += wrote;
+	v->stat.dirty_kept += kept;
 	spin_unlock(&v->lock);
 	trace_edualloc_reclaim(v->nid, direct, *scanned, evicted);
 	return evicted + dropped;
@@ -259,7 +271,7 @@ static unsigned long edu_shrink_batch(struct edu_lruvec *v, bool direct,
  * Returns the pages evicted, 0 when nothing could be.
  */
 static unsigned long edu_shrink_node(struct edu_lruvec *v, bool direct,
-				     unsigned long nr)
+				     bool may_write, unsigned long nr)
 {
 	unsigned long evicted = 0, scanned, want, done, size;
 	int prio;
@@ -270,7 +282,8 @@ static unsigned long edu_shrink_node(struct edu_lruvec *v, bool direct,
 		spin_unlock(&v->lock);
 		want = max(size >> prio, (unsigned long)EDU_RECLAIM_BATCH);
 		for (done = 0; done < want && evicted < nr; done += scanned) {
-			evicted += edu_shrink_batch(v, direct, &scanned);
+			evicted += edu_shrink_batch(v, direct, may_write,
+						    &scanned);
 			if (!scanned || (!direct && kthread_should_stop()))
 				return evicted;	/* empty lists, or unload */
 			cond_resched();
@@ -290,11 +303,13 @@ static unsigned long edu_free_pages_of(int nid)
  * evicted, the pages other CPUs freed onto their per-CPU lists are the
  * last ones to be had: drained to the buddy lists, as the kernel's
  * __alloc_pages_direct_reclaim() calls drain_all_pages() before it gives
- * up.  Returns the pages evicted, or else drained.
+ * up.  Returns the pages evicted, or else drained; 1 after a short wait
+ * when all it found were dirty pages it may not write (the flusher is on
+ * them).
  */
 unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 {
-	unsigned long evicted = 0, drained = 0;
+	unsigned long evicted = 0, drained = 0, kept = 0;
 	int i;
 
 	if (nid == NUMA_NO_NODE)
@@ -308,8 +323,21 @@ unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 			continue;
 		spin_lock(&v->lock);
 		v->stat.allocstall++;
+		kept -= v->stat.dirty_kept;
 		spin_unlock(&v->lock);
-		evicted = edu_shrink_node(v, true, EDU_RECLAIM_BATCH);
+		/* In a fault, under the mmap lock: no writeback. */
+		evicted = edu_shrink_node(v, true, false, EDU_RECLAIM_BATCH);
+		spin_lock(&v->lock);
+		kept += v->stat.dirty_kept;
+		spin_unlock(&v->lock);
+	}
+	/*
+	 * Only dirty pages to be had: the flusher was woken; wait a little
+	 * for it and try again, as reclaim_throttle() waits on writeback.
+	 */
+	if (!evicted && kept) {
+		schedule_timeout_killable(HZ / 50);
+		return 1;
 	}
 	for (i = 0; i < MAX_NUMNODES && !evicted; i++) {
 		struct edu_node *n = edu_nodes[(nid + i) % MAX_NUMNODES];
@@ -340,7 +368,7 @@ int edu_reclaim_proactive(int nid, unsigned long nr)
 	while (done < nr) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		got = edu_shrink_node(v, true, nr - done);
+		got = edu_shrink_node(v, true, true, nr - done);
 		if (!got)
 			return -EAGAIN;
 		done += got;
@@ -373,7 +401,7 @@ static int edu_kswapd(void *arg)
 			unsigned long high = READ_ONCE(n->wmark[EDU_WMARK_HIGH]);
 
 			if (kthread_should_stop() || free >= high ||
-			    !edu_shrink_node(v, false, high - free))
+			    !edu_shrink_node(v, false, true, high - free))
 				break;
 		}
 		clear_bit(EDU_KSWAPD_RUNNING, &v->kswapd_flags);

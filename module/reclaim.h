@@ -24,6 +24,12 @@ struct edu_reclaim_stat {
 	unsigned long allocstall;	/* direct reclaim entered */
 	unsigned long pageoutrun;	/* kswapd woke up and ran */
 	unsigned long evict_failed;	/* victims put back: no swap slot */
+	unsigned long pgsteal_anon;	/* of the steals: to swap */
+	unsigned long pgsteal_file;	/* ... clean file pages dropped */
+	unsigned long nr_vmscan_write;	/* dirty pages reclaim wrote back */
+	unsigned long dirty_kept;	/* dirty pages put back: direct reclaim
+					 * may not write, or being written
+					 */
 };
 
 /* One per node with a pool (the lruvec of mm/vmscan.c). */
@@ -58,7 +64,12 @@ int edu_reclaim_proactive(int nid, unsigned long nr);
 /* area.c: what reclaim asks of the pages it finds on its lists */
 bool edu_area_page_young(struct edu_lru_page *page);
 bool edu_area_page_tryget(struct edu_lru_page *page);
-int edu_area_page_evict(struct edu_lru_page *page);
+/* What edu_area_page_evict() did with a page it could take */
+#define EDU_EVICT_SWAPPED	0	/* anonymous: written to a swap slot */
+#define EDU_EVICT_FREED		1	/* of a dead area: just freed */
+#define EDU_EVICT_DROPPED	2	/* file-backed, clean: the file has it */
+int edu_area_page_evict(struct edu_lru_page *page, bool may_write,
+			bool *wrote);
 void edu_area_page_rearm(struct edu_lru_page *page);
 
 /* reclaim_debugfs.c */

@@ -60,6 +60,9 @@ static int reclaim_show(struct seq_file *m, void *unused)
 			   ls.pgrotated, ls.kept, st.evict_failed);
 		seq_printf(m, "  workingset_refault %lu\n  workingset_activate %lu\n",
 			   ls.workingset_refault, ls.workingset_activate);
+		seq_printf(m, "  pgsteal_anon %lu\n  pgsteal_file %lu\n  nr_vmscan_write %lu\n  dirty_kept %lu\n",
+			   st.pgsteal_anon, st.pgsteal_file,
+			   st.nr_vmscan_write, st.dirty_kept);
 	}
 	return 0;
 }

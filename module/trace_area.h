@@ -6,7 +6,8 @@
  *
  * One event per fault on an area: which page, the node and frame that back
  * it, and how it was served (minor, major: read back from swap, SIGBUS);
- * per eviction to swap; per reclaim pass; when a kswapd wakes and sleeps.
+ * per eviction to swap; per reclaim pass; when a kswapd wakes and sleeps;
+ * per page written back to its file.
  * PFNs appear because tracefs is root-only.
  */
 #undef TRACE_SYSTEM
@@ -42,7 +43,39 @@ TRACE_EVENT(edualloc_area_fault,
 				   { EDU_AREA_FAULT_ZERO, "minor-zero" },
 				   { EDU_AREA_FAULT_MAPPED, "minor-present" },
 				   { EDU_AREA_FAULT_SIGBUS, "sigbus" },
-				   { EDU_AREA_FAULT_MAJOR, "major" }))
+				   { EDU_AREA_FAULT_MAJOR, "major" },
+				   { EDU_AREA_FAULT_FILE, "major-file" },
+				   { EDU_AREA_FAULT_MKWRITE, "mkwrite-dirty" }))
+);
+
+/*
+ * Page @page of file-backed @area was written back (@ret: bytes written,
+ * or a negative errno), and why (writeback.h: 0 expire, 1 background,
+ * 2 sync, 3 reclaim, 4 release).
+ */
+TRACE_EVENT(edualloc_writeback,
+	TP_PROTO(unsigned int area, unsigned long page, unsigned int why,
+		 long ret),
+	TP_ARGS(area, page, why, ret),
+	TP_STRUCT__entry(
+		__field(unsigned int, area)
+		__field(unsigned long, page)
+		__field(unsigned int, why)
+		__field(long, ret)
+	),
+	TP_fast_assign(
+		__entry->area = area;
+		__entry->page = page;
+		__entry->why = why;
+		__entry->ret = ret;
+	),
+	TP_printk("area=%u page=%lu %s ret=%ld", __entry->area,
+		  __entry->page,
+		  __print_symbolic(__entry->why,
+				   { 0, "expire" }, { 1, "background" },
+				   { 2, "sync" }, { 3, "reclaim" },
+				   { 4, "release" }),
+		  __entry->ret)
 );
 
 /*

@@ -121,11 +121,14 @@ static void edu_seq_area(struct seq_file *m, u64 area)
 {
 	if (!area)
 		return;
-	seq_puts(m, "edualloc area page: ");
+	seq_puts(m, area & EDU_WALK_AREA_FILE ?
+		 "edualloc area page (file-backed): " : "edualloc area page: ");
 	if (area & EDU_WALK_AREA_SWAPPED)
 		seq_puts(m, "in swap, not in memory\n");
 	else if (!(area & EDU_WALK_AREA_PRESENT))
-		seq_puts(m, "never touched, no page behind it\n");
+		seq_puts(m, area & EDU_WALK_AREA_FILE ?
+			 "only in the file: the next touch reads it (major fault)\n" :
+			 "never touched, no page behind it\n");
 	else if (!(area & EDU_WALK_AREA_LRU))
 		seq_puts(m, "in memory, taken off the LRU lists by reclaim\n");
 	else
@@ -133,6 +136,12 @@ static void edu_seq_area(struct seq_file *m, u64 area)
 			   area & EDU_WALK_AREA_ACTIVE ? "active" : "inactive",
 			   area & EDU_WALK_AREA_REFERENCED ?
 			   ", referenced (seen used once)" : "");
+	if (area & EDU_WALK_AREA_WRITEBACK)
+		seq_puts(m, "writeback: being written to the file now\n");
+	else if (area & EDU_WALK_AREA_DIRTY)
+		seq_puts(m, "dirty: written since its last writeback; the flusher, msync() or reclaim writes it to the file\n");
+	else if (area & EDU_WALK_AREA_PRESENT && area & EDU_WALK_AREA_FILE)
+		seq_puts(m, "clean: the file holds the same; mapped read-only until the next write\n");
 }
 
 static void edu_seq_result(struct seq_file *m, const struct edu_walk_page *pg,

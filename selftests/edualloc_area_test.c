@@ -728,7 +728,7 @@ TEST_F(area, bad_args)
 	for (i = 3; i < sizeof(c) / sizeof(__u64); i++) {
 		memset(&c, 0, sizeof(c));
 		c.pages = 1;
-		((__u64 *)&c)[i] = i == 3 ? EDU_AREA_FILE : 1;
+		((__u64 *)&c)[i] = i == 3 ? EDU_AREA_FLAGS + 1 : 1;
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->fd, EDU_IOC_AREA_CREATE, &c))
 			TH_LOG("word %u", i);

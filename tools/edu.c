@@ -207,11 +207,14 @@ static void print_area(uint64_t area)
 {
 	if (!area)
 		return;
-	printf("edualloc area page: ");
+	printf(area & EDU_WALK_AREA_FILE ?
+	       "edualloc area page (file-backed): " : "edualloc area page: ");
 	if (area & EDU_WALK_AREA_SWAPPED)
 		puts("in swap, not in memory");
 	else if (!(area & EDU_WALK_AREA_PRESENT))
-		puts("never touched, no page behind it");
+		puts(area & EDU_WALK_AREA_FILE ?
+		     "only in the file: the next touch reads it (major fault)" :
+		     "never touched, no page behind it");
 	else if (!(area & EDU_WALK_AREA_LRU))
 		puts("in memory, taken off the LRU lists by reclaim");
 	else
@@ -219,6 +222,13 @@ static void print_area(uint64_t area)
 		       area & EDU_WALK_AREA_ACTIVE ? "active" : "inactive",
 		       area & EDU_WALK_AREA_REFERENCED ?
 		       ", referenced (seen used once)" : "");
+	if (area & EDU_WALK_AREA_WRITEBACK)
+		puts("writeback: being written to the file now");
+	else if (area & EDU_WALK_AREA_DIRTY)
+		puts("dirty: written since its last writeback; the flusher,\n"
+		     "  msync() or reclaim writes it to the file");
+	else if (area & EDU_WALK_AREA_PRESENT && area & EDU_WALK_AREA_FILE)
+		puts("clean: the file holds the same; mapped read-only until the next write");
 }
 
 static void print_result(const struct edu_walk_page *pg, uint64_t phys,

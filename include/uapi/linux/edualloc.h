@@ -50,8 +50,12 @@
  * 5: the walker explains the pages of areas: edu_walk_page.area (a reserved
  * word less), and an area page in edualloc's swap is EDU_WALK_SWAPPED with
  * @swap_type EDU_SWAP_TYPE_EDUALLOC.
+ * 6: file-backed areas (EDU_AREA_FILE) with dirty tracking and writeback;
+ * edu_area_info reports dirty and written pages (two words more) and
+ * EDU_AREA_LRU_DIRTY / _WRITEBACK; the walker's EDU_WALK_AREA_FILE,
+ * _DIRTY, _WRITEBACK.
  */
-#define EDU_ABI_VERSION		5
+#define EDU_ABI_VERSION		6
 #define EDU_IOC_MAGIC		0xED
 
 /*
@@ -478,6 +482,11 @@ struct edu_walk_page {
 #define EDU_WALK_AREA_LRU	_BITULL(3)	/* present: on the LRU lists */
 #define EDU_WALK_AREA_ACTIVE	_BITULL(4)	/* ... the active one */
 #define EDU_WALK_AREA_REFERENCED _BITULL(5)	/* ... seen used once */
+#define EDU_WALK_AREA_FILE	_BITULL(6)	/* the area is a file's */
+#define EDU_WALK_AREA_DIRTY	_BITULL(7)	/* present, written since its
+						 * last writeback
+						 */
+#define EDU_WALK_AREA_WRITEBACK	_BITULL(8)	/* being written to the file */
 
 /* Translate one address, showing every level. */
 struct edu_walk {
@@ -762,6 +771,28 @@ struct edu_bench {
  * empty does, and the page stays as it was (a later touch tries again).
  * A system call that touches such a page fails with -EFAULT.
  *
+ * A file-backed area (EDU_AREA_FILE) maps the first @pages pages of the
+ * file @fd names, as mmap(MAP_SHARED) of the file would: a page's first
+ * touch reads it from the file (through the page cache: a major fault),
+ * and reclaim never swaps such a page: a clean one is dropped (the file
+ * has it: the next touch reads it again), a dirty one written back first.
+ * Pages are mapped read-only until written: the first write to a page
+ * faults again and marks it dirty, as the kernel's write-notify mappings
+ * do (vm_ops->pfn_mkwrite).  Dirty pages go back to the file (writeback):
+ * by the flusher thread once dirty_expire_ms have passed since the area's
+ * first dirty page, or at once above dirty_background_ratio percent of
+ * the pools (module parameters); by msync(MS_SYNC) for its range, fsync()
+ * of the device for all areas; by kswapd or reclaim_control before
+ * eviction (a task's own direct reclaim skips dirty pages and wakes the
+ * flusher, as the kernel's does); when the handle is freed
+ * (EDU_IOC_AREA_DESTROY, close), before that returns; and by the flusher
+ * when the last mapping goes after the handle (munmap() cannot write: it
+ * holds the mmap lock, which the file's locks nest outside).  Until
+ * written back, the file's read() does not see the area's writes: the
+ * area is a copy in front of the page cache, not the page cache itself.
+ * A write that fails (the disk full, the file shrunk) leaves the page
+ * dirty and counts in the writeback view.
+ *
  * The pages are mapped as PFNs without struct page references
  * (VM_MIXEDMAP), so /proc/PID/pagemap and mincore() see them, but
  * get_user_pages() does not: O_DIRECT, process_vm_readv() and vmsplice()
@@ -778,10 +809,8 @@ struct edu_bench {
 #define EDU_AREA_NR_POLICIES	3
 
 /* edu_area_create.flags */
-#define EDU_AREA_FILE		_BITULL(0)	/* reserved: pages read from
-						 * the file @fd; -EINVAL for now
-						 */
-#define EDU_AREA_FLAGS		0x0ULL		/* the flags accepted */
+#define EDU_AREA_FILE		_BITULL(0)	/* backed by the file @fd */
+#define EDU_AREA_FLAGS		0x1ULL		/* the flags accepted */
 
 /* Largest area: the module also refuses more pages than all pools hold. */
 #define EDU_AREA_MAX_PAGES	_BITULL(20)
@@ -790,17 +819,20 @@ struct edu_bench {
  * Create an area: its handle and the mmap() offset of its first page.
  * @pages of 0 or past EDU_AREA_MAX_PAGES, an unknown policy or flag, a
  * @node given to another policy than EDU_AREA_POLICY_NODE (or not a node
- * with a pool for it), a non-zero @fd, out fields or reserved words: -EINVAL.
- * More pages than all the pools and the swap area hold together: -ENOMEM.
- * One
- * open file holds at most max_areas areas (module parameter): -ENOSPC.
+ * with a pool for it), a non-zero @fd without EDU_AREA_FILE, out fields or
+ * reserved words: -EINVAL.  More pages than all the pools and the swap area
+ * hold together (an anonymous area): -ENOMEM.  One open file holds at most
+ * max_areas areas (module parameter): -ENOSPC.  With EDU_AREA_FILE: @fd not
+ * an open file, -EBADF; not open for both reading and writing, -EACCES;
+ * not a regular file, opened O_APPEND or O_DIRECT, or shorter than @pages
+ * pages, -EINVAL.
  */
 struct edu_area_create {
 	__u64 pages;		/* in: 1..EDU_AREA_MAX_PAGES */
 	__u64 policy;		/* in: EDU_AREA_POLICY_* */
 	__u64 node;		/* in: EDU_AREA_POLICY_NODE: the node; else 0 */
 	__u64 flags;		/* in: EDU_AREA_FLAGS */
-	__u64 fd;		/* in: reserved for EDU_AREA_FILE: 0 */
+	__u64 fd;		/* in: EDU_AREA_FILE: the file; else 0 */
 	__u64 handle;		/* out */
 	__u64 mmap_offset;	/* out: of page 0; areas' offsets never
 				 * overlap, those of blocks neither
@@ -824,7 +856,9 @@ struct edu_area_info {
 	__u64 present;		/* out: pages present */
 	__u64 mappings;		/* out: VMAs mapping it, in all processes */
 	__u64 faults_minor;	/* out: faults served without I/O */
-	__u64 faults_major;	/* out: faults that read the page from swap */
+	__u64 faults_major;	/* out: faults that read the page from swap
+				 * or from the file
+				 */
 	__u64 zero_fills;	/* out: of the minor ones, pages allocated and
 				 * cleared (each page's first touch)
 				 */
@@ -836,11 +870,15 @@ struct edu_area_info {
 	__u64 swapped;		/* out: pages in swap */
 	__u64 page_state;	/* out: EDU_AREA_PAGE_* of page @page */
 	__u64 page_lru;		/* out: EDU_AREA_LRU_* bits of page @page */
+	__u64 dirty;		/* out: pages dirty (file-backed areas) */
+	__u64 written;		/* out: pages written back to the file */
 	__u64 reserved[2];
 };
 
 /* edu_area_info.page_state */
-#define EDU_AREA_PAGE_NONE	0	/* never touched */
+#define EDU_AREA_PAGE_NONE	0	/* never touched; or, of a file-backed
+					 * area, evicted: only the file has it
+					 */
 #define EDU_AREA_PAGE_PRESENT	1	/* in a frame of a pool */
 #define EDU_AREA_PAGE_SWAPPED	2	/* evicted: in a swap slot */
 
@@ -848,6 +886,8 @@ struct edu_area_info {
 #define EDU_AREA_LRU_ON		_BITULL(0)	/* on its node's lists */
 #define EDU_AREA_LRU_ACTIVE	_BITULL(1)	/* the active list (lru) */
 #define EDU_AREA_LRU_REFERENCED	_BITULL(2)	/* seen used once already */
+#define EDU_AREA_LRU_DIRTY	_BITULL(3)	/* written since its writeback */
+#define EDU_AREA_LRU_WRITEBACK	_BITULL(4)	/* being written to the file */
 
 #define EDU_IOC_AREA_CREATE	_IOWR(EDU_IOC_MAGIC, EDU_IOC_NR_AREA + 0x00, \
 				      struct edu_area_create)
