@@ -52,6 +52,9 @@
  *                    reclaim
  *   reclaim_debugfs.c  the "reclaim" and "swap" views
  *   swap.c, swap.h   the swap area: slots, swap-out, swap-in
+ *   writeback.c, writeback.h  file-backed areas' dirty pages going back to
+ *                    their files: the flusher, sync, pageout; the
+ *                    "writeback" view
  *
  * Lifetime rules for objects named by handles (struct edu_obj):
  *   - the handle table (edu_file.handles, an xarray with its own spinlock)
@@ -90,7 +93,7 @@
  *  11.   edu_pcp.lock (buddy.h)
  *  12.     edu_node.lock (buddy.h)
  *  13. xa_lock of an edu_file's handles, of edu_tags (dev.c);
- *      edu_swap.lock (swap.c)
+ *      edu_swap.lock (swap.c); edu_wb.lock (writeback.c)
  *
  * What the numbers alone do not say:
  *   - A lock may be taken while holding any lock above it; indented ones
@@ -106,6 +109,10 @@
  *     area's page freed at munmap()) and 13 (the handle lookup of mmap()).
  *   - No lock from 2 to 13 is held across a user copy, whose fault would
  *     take the caller's mmap_lock: 1 and the kernel's own locks only.
+ *   - Writeback calls kernel_write() with nothing of ours held and no
+ *     mmap_lock: the file's locks (i_rwsem, sb_writers) are above 7, as
+ *     write(2) takes them and then faults on its user buffer.  So a fault
+ *     or munmap() never writes a file page: they leave it to the flusher.
  *   - Leaves outside the ladder: edu_target_lock (walk_debugfs.c), held to
  *     copy the target; edu_target_mm() takes the target's exec_update_lock
  *     then task_lock with nothing of ours held, and drops them before 7.

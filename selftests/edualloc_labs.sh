@@ -538,6 +538,14 @@ check_06() {
 	key Q4 "" "the walk finds an empty PTE and names edualloc's swap slot" \
 		"empty PTE, edualloc's swap slot" \
 		"$(pick '^  PTE\[.*(empty):' "$out") PTE, $(pick "swapped out to (edualloc's swap), slot" "$out") slot"
+
+	out=$(< "$(o writeback)")
+	key Q5 "dirty msync" "0 dirty after reads, 4 after writes; the file: zeros, then the text" \
+		'0 4 "" 0 4 "page 0 written by edu"' \
+		"$(pick 'major faults \(getrusage\), dirty ([0-9]+)$' "$out") $(pick '^wrote every other page: dirty ([0-9]+),' "$out") $(pick "^the file's page 0 before writeback: (\"[^\"]*\")" "$out") $(pick '^msync\(MS_SYNC\): dirty ([0-9]+), written back ([0-9]+)$' "$out") $(pick "^the file's page 0 after writeback: (\"[^\"]*\")" "$out")"
+	key Q6 "VM_FAULT_MAJOR pfn_mkwrite" "8 major faults for 8 reads; the walker: dirty" \
+		"8 dirty" \
+		"$(pick ' ([0-9]+) major faults \(getrusage\)' "$out") $(pick '^(dirty): written since' "$out")"
 }
 
 # The slab lab damages these caches on purpose (scripts/logcheck).

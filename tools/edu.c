@@ -20,6 +20,11 @@
  *                            create an area (EDU_IOC_AREA_CREATE), mmap() it,
  *                            touch two pages of every three and draw which
  *                            pages the faults made present, on which node
+ *   edu reclaim PAGES NODE   an area larger than NODE's pool, written and
+ *                            read back: kswapd, swap, major faults
+ *   edu writeback FILE PAGES a file-backed area over FILE's first PAGES
+ *                            pages: read (major faults), write every other
+ *                            page (dirty), msync(): the file sees it
  *
  * PID 0 is edu itself.  ADDR is hexadecimal (0x optional).  LEN carries
  * its unit, so that it cannot be misread: 16p (pages), 64K, 2M, 1G
@@ -69,7 +74,7 @@ static void print_usage(void)
 	fputs("usage: edu walk PID ADDR | range PID ADDR LEN | maps PID | layout\n"
 	      "           | explain PFN | kbuf | block [ORDER [NODE]] | cow\n"
 	      "           | file PATH | area PAGES [node N | interleave]\n"
-	      "           | reclaim PAGES NODE\n"
+	      "           | reclaim PAGES NODE | writeback FILE PAGES\n"
 	      "PID 0 is edu itself; ADDR in hex; LEN with a unit: 16p (pages),\n"
 	      "64K, 2M, 1G or 4096B (bytes); the others decimal or 0x-hex\n",
 	      stderr);
@@ -1049,6 +1054,82 @@ static int do_reclaim(uint64_t pages, uint64_t node)
 	return bad ? 1 : 0;
 }
 
+/*
+ * Writeback: a file-backed area over the first PAGES pages of FILE (made
+ * that long if it is shorter).  Reading a page reads it from the file (a
+ * major fault); writing one makes it dirty; the file sees the writes only
+ * once they are written back, here by msync(MS_SYNC).
+ */
+static int do_writeback(const char *path, uint64_t pages)
+{
+	long psize = getpagesize(), maj;
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	char buf[64], line[64];
+	uint64_t i, sum = 0;
+	struct stat st;
+	int ffd;
+	char *p;
+
+	ffd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (ffd < 0 || fstat(ffd, &st))
+		die("%s: %s", path, strerror(errno));
+	if ((uint64_t)st.st_size < pages * psize &&
+	    ftruncate(ffd, (off_t)(pages * psize)))
+		die("%s: ftruncate: %s", path, strerror(errno));
+	memset(&c, 0, sizeof(c));
+	c.pages = pages;
+	c.flags = EDU_AREA_FILE;
+	c.fd = (uint64_t)ffd;
+	xioctl(EDU_IOC_AREA_CREATE, &c, "EDU_IOC_AREA_CREATE");
+	p = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dev_fd, (off_t)c.mmap_offset);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+
+	maj = task_majflt();
+	for (i = 0; i < pages; i++)
+		sum += p[i * psize] != 0;
+	maj = task_majflt() - maj;
+	memset(&ai, 0, sizeof(ai));
+	ai.handle = c.handle;
+	xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
+	printf("read %llu pages of %s (%llu begin with a non-zero byte): ",
+	       (unsigned long long)pages, path, (unsigned long long)sum);
+	printf("%ld major faults (getrusage), dirty %llu\n",
+	       maj, (unsigned long long)ai.dirty);
+
+	for (i = 0; i < pages; i += 2) {
+		snprintf(line, sizeof(line), "page %llu written by edu\n",
+			 (unsigned long long)i);
+		memcpy(p + i * psize, line, strlen(line));
+	}
+	xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
+	printf("wrote every other page: dirty %llu, written back %llu\n",
+	       (unsigned long long)ai.dirty, (unsigned long long)ai.written);
+	memset(buf, 0, sizeof(buf));
+	if (pread(ffd, buf, sizeof(buf) - 1, 0) < 0)
+		die("pread: %s", strerror(errno));
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("the file's page 0 before writeback: \"%s\"\n", buf);
+	printf("the walk of page 0:\n");
+	do_walk(0, (uintptr_t)p);
+
+	if (msync(p, pages * psize, MS_SYNC))
+		die("msync: %s", strerror(errno));
+	xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
+	printf("msync(MS_SYNC): dirty %llu, written back %llu\n",
+	       (unsigned long long)ai.dirty, (unsigned long long)ai.written);
+	memset(buf, 0, sizeof(buf));
+	if (pread(ffd, buf, sizeof(buf) - 1, 0) < 0)
+		die("pread: %s", strerror(errno));
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("the file's page 0 after writeback: \"%s\"\n", buf);
+	area_close(p, pages, c.handle);
+	close(ffd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t pid, addr, len;
@@ -1087,6 +1168,11 @@ int main(int argc, char **argv)
 		len = argc > 3 ? number(argv[3], 0, "NODE") : EDU_NODE_LOCAL;
 		dev_open();
 		return do_block(addr, len);
+	}
+	if (!strcmp(cmd, "writeback") && argc == 4) {
+		len = number(argv[3], 0, "PAGES");
+		dev_open();
+		return do_writeback(argv[2], len);
 	}
 	if (!strcmp(cmd, "area") && argc >= 3 && argc <= 5) {
 		uint64_t policy = EDU_AREA_POLICY_LOCAL, node = 0;
