@@ -134,8 +134,9 @@ bool edu_area_pgoff(unsigned long pgoff)
  * The last reference to the structure: reclaim's, the flusher's or the
  * release's.  Process context, no lock held.  A task's fput() completes as
  * it returns to user space; a kthread's (kswapd, the flusher) would wait
- * for a workqueue: done now, so that the file is closed once the area is
- * gone (a umount right after a program ends finds it free).
+ * for a workqueue: __fput_sync() closes it now, so that the file is closed
+ * once the area is gone (a umount right after a program ends finds it
+ * free).
  */
 void edu_area_put_life(struct edu_area *a)
 {
@@ -143,9 +144,10 @@ void edu_area_put_life(struct edu_area *a)
 	if (!refcount_dec_and_test(&a->life))
 		return;
 	if (a->file) {
-		fput(a->file);
 		if (current->flags & PF_KTHREAD)
-			flush_delayed_fput();
+			__fput_sync(a->file);
+		else
+			fput(a->file);
 	}
 	mutex_destroy(&a->lock);
 	kvfree(a->map);
@@ -519,17 +521,27 @@ static vm_fault_t edu_area_fault(struct vm_fault *vmf)
 
 /*
  * The first write to a present page of a file-backed area, mapped
- * read-only until now (write-notify): the page becomes dirty, then the
- * kernel makes the PTE writable (finish_mkwrite_fault(), which gives up if
- * the PTE changed meanwhile: an eviction or a writeback unmapped it, and
- * the write faults again).  Under the mmap lock, as ->fault.
+ * read-only until now (write-notify): the page becomes dirty and its PTE
+ * writable, both under the area's lock.  Not the kernel's
+ * finish_mkwrite_fault() after we return: writeback could clean and unmap
+ * the page in between, and a read fault map it again with the very same
+ * PTE, which finish_mkwrite_fault() would then make writable on a clean
+ * page, and the write after it would never be written back.  (The page
+ * cache closes that window with the folio lock, DAX with
+ * vmf_insert_mixed_mkwrite(), which 6.12 does not export.)  Under the mmap
+ * lock, as ->fault; a PTE that changed since the fault read it (evicted,
+ * written back, replaced) is left alone and the write faults again.
  */
 static vm_fault_t edu_area_mkwrite(struct vm_fault *vmf)
 {
-	struct edu_area_vma *av = vmf->vma->vm_private_data;
+	struct vm_area_struct *vma = vmf->vma;
+	struct edu_area_vma *av = vma->vm_private_data;
 	struct edu_area *a = av->area;
-	unsigned long i = vmf->pgoff - a->pgoff;
+	unsigned long i = vmf->pgoff - a->pgoff, pfn;
 	struct edu_area_page *p;
+	spinlock_t *ptl;	/* lock of the PTE table */
+	pte_t *pte;
+	int nid;
 
 	if (WARN_ON_ONCE(i >= a->pages))
 		return VM_FAULT_SIGBUS;
@@ -537,16 +549,31 @@ static vm_fault_t edu_area_mkwrite(struct vm_fault *vmf)
 	mutex_lock(&a->lock);
 	if (p->state != EDU_AP_PRESENT ||
 	    edu_idx_to_pfn(edu_nodes[p->nid], p->idx) !=
-	    pte_pfn(vmf->orig_pte)) {
-		/* Evicted or replaced since the PTE was read: fault again. */
-		mutex_unlock(&a->lock);
-		return VM_FAULT_NOPAGE;
+	    pte_pfn(vmf->orig_pte))
+		goto out;	/* evicted or replaced: fault again */
+	pte = edu_pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address,
+				      &ptl);
+	if (!pte)
+		goto out;
+	if (!pte_same(ptep_get(pte), vmf->orig_pte)) {
+		pte_unmap_unlock(pte, ptl);
+		goto out;
 	}
 	edu_wb_set_dirty(a, p);
+	/* A permission upgrade: x86 needs no TLB flush (a stale entry faults). */
+	set_pte_at(vma->vm_mm, vmf->address, pte,
+		   pte_mkyoung(pte_mkdirty(edu_pte_mkwrite(vmf->orig_pte,
+							   vma))));
+	update_mmu_cache(vma, vmf->address, pte);
+	pte_unmap_unlock(pte, ptl);
+	nid = p->nid;
+	pfn = pte_pfn(vmf->orig_pte);
 	mutex_unlock(&a->lock);
-	trace_edualloc_area_fault(a->id, i, p->nid, pte_pfn(vmf->orig_pte),
-				  EDU_AREA_FAULT_MKWRITE);
-	return 0;
+	trace_edualloc_area_fault(a->id, i, nid, pfn, EDU_AREA_FAULT_MKWRITE);
+	return VM_FAULT_NOPAGE;
+out:
+	mutex_unlock(&a->lock);
+	return VM_FAULT_NOPAGE;
 }
 
 /*

@@ -147,4 +147,11 @@ static inline bool edu_ptep_test_and_clear_young(pte_t *ptep)
 				  (unsigned long *)&ptep->pte);
 }
 
+/* 6.6: pte_mkwrite() takes the VMA (shadow-stack PTEs differ on x86). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define edu_pte_mkwrite(pte, vma)	pte_mkwrite(pte, vma)
+#else
+#define edu_pte_mkwrite(pte, vma)	pte_mkwrite(pte)
+#endif
+
 #endif /* _EDU_COMPAT_H */

@@ -167,7 +167,8 @@ err_debugfs:
 static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
-	edu_writeback_exit();
+	edu_kswapd_stop_all();	/* none may be writing a page: */
+	edu_writeback_exit();	/* its last pass writes everything */
 	edu_area_exit();
 	edu_reclaim_exit();
 	edu_swap_exit();

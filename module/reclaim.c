@@ -432,21 +432,38 @@ out:
 	rcu_read_unlock();
 }
 
+/*
+ * Stop every kswapd (unload: before writeback's last pass, so that none is
+ * left writing a page then).  Reclaim on demand still works without them.
+ */
+void edu_kswapd_stop_all(void)
+{
+	struct task_struct *t;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct edu_lruvec *v = edu_lruvecs[nid];
+
+		if (!v)
+			continue;
+		t = rcu_dereference_protected(v->kswapd, true);
+		if (!t)
+			continue;
+		RCU_INIT_POINTER(v->kswapd, NULL);
+		synchronize_rcu();	/* no waker sees @t any more */
+		kthread_stop(t);
+		put_task_struct(t);
+	}
+}
+
 static void edu_lruvec_free(int nid)
 {
 	struct edu_lruvec *v = edu_lruvecs[nid];
-	struct task_struct *t;
 
 	if (!v)
 		return;
 	WRITE_ONCE(edu_lruvecs[nid], NULL);
-	t = rcu_dereference_protected(v->kswapd, true);
-	RCU_INIT_POINTER(v->kswapd, NULL);
-	synchronize_rcu();	/* no waker sees @v or @t any more */
-	if (t) {
-		kthread_stop(t);
-		put_task_struct(t);
-	}
+	synchronize_rcu();	/* no waker sees @v any more */
 	WARN_ON(edu_lru_nr_pages(&v->lru));
 	kfree(v);
 }
@@ -496,6 +513,7 @@ void edu_reclaim_exit(void)
 {
 	int nid;
 
+	edu_kswapd_stop_all();
 	edu_reclaim_debugfs_exit();
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		edu_lruvec_free(nid);

@@ -52,6 +52,7 @@ extern struct edu_lruvec *edu_lruvecs[MAX_NUMNODES];
 
 int edu_reclaim_init(void);
 void edu_reclaim_exit(void);
+void edu_kswapd_stop_all(void);
 void edu_reclaim_add(int nid, struct edu_lru_page *page);
 unsigned long edu_reclaim_shadow(int nid);
 void edu_reclaim_add_refault(int nid, struct edu_lru_page *page,

@@ -611,6 +611,85 @@ TEST_F_TIMEOUT(wb, reclaim_under_writes, 900)
 	close(ffd);
 }
 
+/*
+ * Writes racing with writeback: two threads keep writing counters into
+ * pages, one keeps calling msync(), one keeps reading (so that pages the
+ * writeback unmapped are mapped again, read-only).  No write may be lost:
+ * after the last msync() the file holds exactly what memory holds.  (A
+ * write-notify fault that marks the page dirty and leaves the PTE to be
+ * made writable later could lose one: writeback cleans the page in
+ * between, a read maps it again identically, and the write goes to a
+ * clean page.)
+ */
+struct racer {
+	char *p;
+	long pages;
+	int role;		/* 0, 1 writers; 2 msync; 3 reader */
+	int *stop;
+	long n;
+};
+
+static void *racer_run(void *arg)
+{
+	struct racer *r = arg;
+	long i;
+
+	while (!__atomic_load_n(r->stop, __ATOMIC_RELAXED)) {
+		for (i = r->role % 2; i < r->pages; i += 2) {
+			if (r->role < 2)
+				*(long *)(r->p + i * page_size + 8 * r->role) = ++r->n;
+			else if (r->role == 3)
+				r->n += *(long *)(r->p + i * page_size);
+		}
+		if (r->role == 2 && !msync(r->p, r->pages * page_size, MS_SYNC))
+			r->n++;
+	}
+	return NULL;
+}
+
+TEST_F(wb, writes_racing_writeback_are_kept)
+{
+	const long pages = 16;
+	struct edu_area_create c;
+	struct racer r[4];
+	pthread_t t[4];
+	int stop = 0;
+	char *p, *buf;
+	long i, lost = 0;
+	int ffd, k;
+
+	ASSERT_EQ(0, edu_param_set("dirty_expire_ms", "600000"));
+	ffd = make_file(self->dir, "race", pages, 0);
+	ASSERT_LE(0, ffd);
+	ASSERT_EQ(0, file_area_create(self->fd, pages, EDU_AREA_POLICY_LOCAL,
+				      0, ffd, &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	for (k = 0; k < 4; k++) {
+		r[k] = (struct racer){ .p = p, .pages = pages, .role = k,
+				       .stop = &stop };
+		ASSERT_EQ(0, pthread_create(&t[k], NULL, racer_run, &r[k]));
+	}
+	sleep(10);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for (k = 0; k < 4; k++)
+		pthread_join(t[k], NULL);
+	TH_LOG("%ld and %ld writes, %ld msync() calls", r[0].n, r[1].n, r[2].n);
+	EXPECT_LT(0, r[2].n);
+	EXPECT_EQ(0, msync(p, pages * page_size, MS_SYNC));
+	buf = malloc(page_size);
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < pages; i++) {
+		ASSERT_EQ(page_size, pread(ffd, buf, page_size, i * page_size));
+		lost += memcmp(buf, p + i * page_size, page_size) != 0;
+	}
+	free(buf);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+	close(ffd);
+}
+
 /* reclaim_control drops clean file pages and writes the dirty ones first. */
 TEST_F(wb, proactive_reclaim_writes_then_drops)
 {
