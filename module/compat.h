@@ -147,9 +147,13 @@ static inline bool edu_ptep_test_and_clear_young(pte_t *ptep)
 				  (unsigned long *)&ptep->pte);
 }
 
-/* 6.6: pte_mkwrite() takes the VMA (shadow-stack PTEs differ on x86). */
+/*
+ * 6.6: pte_mkwrite() takes the VMA, for x86's shadow-stack PTEs, and is out
+ * of line there and not exported; for any other VMA (areas never are
+ * shadow stacks) it is pte_mkwrite_novma(), an inline.
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#define edu_pte_mkwrite(pte, vma)	pte_mkwrite(pte, vma)
+#define edu_pte_mkwrite(pte, vma)	pte_mkwrite_novma(pte)
 #else
 #define edu_pte_mkwrite(pte, vma)	pte_mkwrite(pte)
 #endif
