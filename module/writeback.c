@@ -233,16 +233,18 @@ int edu_writeback_page(struct edu_area *a, unsigned long i,
 }
 
 /*
- * Write every dirty page of @a: the number written, or the first error
- * (the others are still tried).  As edu_writeback_page().
+ * Write every dirty page of @a from page @first to @last (included): the
+ * number written, or the first error (the others are still tried).  As
+ * edu_writeback_page().
  */
-int edu_writeback_area(struct edu_area *a, enum edu_wb_reason why)
+static int edu_writeback_pages(struct edu_area *a, unsigned long first,
+			       unsigned long last, enum edu_wb_reason why)
 {
 	unsigned long i;
 	int ret, written = 0, err = 0;
 
 	/* Snapshots: edu_writeback_page() looks again, locked. */
-	for (i = 0; i < a->pages && data_race(READ_ONCE(a->dirty)); i++) {
+	for (i = first; i <= last && data_race(READ_ONCE(a->dirty)); i++) {
 		/* ... as this one */
 		if (!(data_race(READ_ONCE(a->map[i].flags)) & EDU_APF_DIRTY))
 			continue;
@@ -256,6 +258,12 @@ int edu_writeback_area(struct edu_area *a, enum edu_wb_reason why)
 	return err ?: written;
 }
 
+/* All of @a's dirty pages: as edu_writeback_pages(). */
+int edu_writeback_area(struct edu_area *a, enum edu_wb_reason why)
+{
+	return edu_writeback_pages(a, 0, a->pages - 1, why);
+}
+
 /*
  * fsync() and msync(MS_SYNC) of the device, @start..@end its offsets (both
  * included): write back the dirty pages of every file-backed area there.
@@ -264,7 +272,7 @@ int edu_writeback_area(struct edu_area *a, enum edu_wb_reason why)
 int edu_writeback_range(loff_t start, loff_t end)
 {
 	unsigned long first = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
-	unsigned long id, id_last, i, lo, hi;
+	unsigned long id, id_last, lo, hi;
 	struct edu_area *a;
 	int ret, err = 0;
 
@@ -284,17 +292,10 @@ int edu_writeback_range(loff_t start, loff_t end)
 		if (!a)
 			break;
 		lo = max(first, a->pgoff) - a->pgoff;
-		hi = min(last, a->pgoff + a->pages - 1);
-		for (i = lo; a->file && i + a->pgoff <= hi; i++) {
-			/* A snapshot: looked at again under the lock. */
-			if (!(data_race(READ_ONCE(a->map[i].flags)) &
-			      EDU_APF_DIRTY))
-				continue;
-			ret = edu_writeback_page(a, i, EDU_WB_SYNC);
-			if (ret < 0 && !err)
-				err = ret;
-			cond_resched();
-		}
+		hi = min(last, a->pgoff + a->pages - 1) - a->pgoff;
+		ret = a->file ? edu_writeback_pages(a, lo, hi, EDU_WB_SYNC) : 0;
+		if (ret < 0 && !err)
+			err = ret;
 		edu_area_put_life(a);
 		if (fatal_signal_pending(current))
 			return -EINTR;

@@ -1054,6 +1054,18 @@ static int do_reclaim(uint64_t pages, uint64_t node)
 	return bad ? 1 : 0;
 }
 
+/* The first line of @ffd's page 0, as read() sees it @when writeback. */
+static void print_first_line(int ffd, const char *when)
+{
+	char buf[64];
+
+	memset(buf, 0, sizeof(buf));
+	if (pread(ffd, buf, sizeof(buf) - 1, 0) < 0)
+		die("pread: %s", strerror(errno));
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("the file's page 0 %s writeback: \"%s\"\n", when, buf);
+}
+
 /*
  * Writeback: a file-backed area over the first PAGES pages of FILE (made
  * that long if it is shorter).  Reading a page reads it from the file (a
@@ -1065,7 +1077,7 @@ static int do_writeback(const char *path, uint64_t pages)
 	long psize = getpagesize(), maj;
 	struct edu_area_create c;
 	struct edu_area_info ai;
-	char buf[64], line[64];
+	char line[64];
 	uint64_t i, sum = 0;
 	struct stat st;
 	int ffd;
@@ -1107,11 +1119,7 @@ static int do_writeback(const char *path, uint64_t pages)
 	xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
 	printf("wrote every other page: dirty %llu, written back %llu\n",
 	       (unsigned long long)ai.dirty, (unsigned long long)ai.written);
-	memset(buf, 0, sizeof(buf));
-	if (pread(ffd, buf, sizeof(buf) - 1, 0) < 0)
-		die("pread: %s", strerror(errno));
-	buf[strcspn(buf, "\n")] = '\0';
-	printf("the file's page 0 before writeback: \"%s\"\n", buf);
+	print_first_line(ffd, "before");
 	printf("the walk of page 0:\n");
 	do_walk(0, (uintptr_t)p);
 
@@ -1120,11 +1128,7 @@ static int do_writeback(const char *path, uint64_t pages)
 	xioctl(EDU_IOC_AREA_INFO, &ai, "EDU_IOC_AREA_INFO");
 	printf("msync(MS_SYNC): dirty %llu, written back %llu\n",
 	       (unsigned long long)ai.dirty, (unsigned long long)ai.written);
-	memset(buf, 0, sizeof(buf));
-	if (pread(ffd, buf, sizeof(buf) - 1, 0) < 0)
-		die("pread: %s", strerror(errno));
-	buf[strcspn(buf, "\n")] = '\0';
-	printf("the file's page 0 after writeback: \"%s\"\n", buf);
+	print_first_line(ffd, "after");
 	area_close(p, pages, c.handle);
 	close(ffd);
 	return 0;
