@@ -61,10 +61,8 @@ static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 	struct file *file = NULL;
 	struct edu_area_create c;
 	struct edu_swap_stat swap;
-	nodemask_t pool_nodes;
 	struct edu_area *a;
 	int nid = NUMA_NO_NODE, ret;
-	u64 pool_pages;
 
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
@@ -86,10 +84,12 @@ static long edu_ioctl_area_create(struct edu_file *ef, void __user *uarg)
 		if (ret)
 			return ret;
 	} else {
-		/* More than pools and swap together could never be present. */
-		edu_buddy_info(&pool_nodes, &pool_pages);
+		/*
+		 * More than the pools (grown to their caps) and swap together
+		 * could never be present.
+		 */
 		edu_swap_stat(&swap);
-		if (c.pages > pool_pages + swap.slots)
+		if (c.pages > edu_pool_cap_pages() + swap.slots)
 			return -ENOMEM;
 	}
 

@@ -264,7 +264,7 @@ int edu_lookup_idx(struct edu_node *n, unsigned long idx, unsigned long *head,
 {
 	unsigned int o;
 
-	if (idx >= n->pool_pages)
+	if (idx >= n->span_pages)
 		return -ENOENT;
 	for (o = 0; o <= EDU_MAX_ORDER; o++) {
 		unsigned long h = idx & ~((1UL << o) - 1);
@@ -284,7 +284,7 @@ int edu_lookup_idx(struct edu_node *n, unsigned long idx, unsigned long *head,
 
 int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks)
 {
-	unsigned int o;
+	unsigned int o, c;
 
 	spin_lock_init(&n->lock);
 	for (o = 0; o <= EDU_MAX_ORDER; o++)
@@ -293,6 +293,8 @@ int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks)
 	atomic_long_set(&n->failures, 0);
 	atomic_long_set(&n->drain_retries, 0);
 	n->nid = nid;
+	n->nr_chunks = nr_chunks;
+	n->span_pages = (unsigned long)nr_chunks * EDU_CHUNK_PAGES;
 	/* One byte a page: 16 MiB for a 64 GiB pool, past kmalloc's limit. */
 	n->chunks = kvcalloc(nr_chunks, sizeof(*n->chunks),
 			     GFP_KERNEL | __GFP_NOWARN);
@@ -302,17 +304,49 @@ int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks)
 		kvfree(n->meta);
 		return -ENOMEM;
 	}
+	/* Every slot is empty until its chunk is added. */
+	for (c = 0; c < nr_chunks; c++)
+		n->meta[(unsigned long)c * EDU_CHUNK_PAGES] =
+			EDU_PM(EDU_PM_ABSENT, EDU_CHUNK_ORDER);
 	return 0;
 }
 
-/* Hand chunk @chunk (its vaddr/pfn filled in) to the free lists. */
+/* Hand chunk slot @chunk (its vaddr/pfn filled in) to the free lists. */
 void edu_node_add_chunk(struct edu_node *n, unsigned int chunk)
 {
-	n->nr_chunks = max(n->nr_chunks, chunk + 1);
-	n->pool_pages = (unsigned long)n->nr_chunks * EDU_CHUNK_PAGES;
+	unsigned long idx = (unsigned long)chunk * EDU_CHUNK_PAGES;
+
 	spin_lock(&n->lock);
-	edu_add_free(n, (unsigned long)chunk * EDU_CHUNK_PAGES, EDU_MAX_ORDER);
+	if (!WARN_ON_ONCE(chunk >= n->nr_chunks ||
+			  READ_ONCE(n->meta[idx]) !=
+			  EDU_PM(EDU_PM_ABSENT, EDU_CHUNK_ORDER))) {
+		WRITE_ONCE(n->pool_pages, n->pool_pages + EDU_CHUNK_PAGES);
+		edu_add_free(n, idx, EDU_MAX_ORDER);
+	}
 	spin_unlock(&n->lock);
+}
+
+/*
+ * Take a whole free chunk off the free lists so that its memory can go back
+ * to the kernel, if @keep free pages remain after it: the one at the tail
+ * of the order-10 list, freed longest ago (the head is the one allocated
+ * next, as in the kernel's lists).  Returns its slot, or -1.
+ */
+long edu_node_take_chunk(struct edu_node *n, unsigned long keep)
+{
+	long idx = -1;
+
+	spin_lock(&n->lock);
+	if (n->free_pages >= keep + EDU_CHUNK_PAGES &&
+	    !list_empty(&n->free_area[EDU_MAX_ORDER].free_list)) {
+		idx = list_last_entry(&n->free_area[EDU_MAX_ORDER].free_list,
+				      struct edu_free_page, link)->idx;
+		edu_del_free(n, idx, EDU_MAX_ORDER);
+		WRITE_ONCE(n->meta[idx], EDU_PM(EDU_PM_ABSENT, EDU_CHUNK_ORDER));
+		WRITE_ONCE(n->pool_pages, n->pool_pages - EDU_CHUNK_PAGES);
+	}
+	spin_unlock(&n->lock);
+	return idx < 0 ? -1 : idx / (long)EDU_CHUNK_PAGES;
 }
 
 void edu_node_set_wmarks(struct edu_node *n, unsigned long min,

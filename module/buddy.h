@@ -16,7 +16,9 @@
  *   bits 4-6  state: TAIL (inside a block headed elsewhere), FREE (heads a
  *             block in a free list), ALLOC (heads an allocated block),
  *             PCP (an order-0 page in a per-CPU list), SLAB (heads a block
- *             the slab allocator owns)
+ *             the slab allocator owns), ABSENT (heads a chunk slot whose
+ *             memory is with the kernel: given back by the shrinker, or
+ *             not obtained yet; all its other pages are TAIL)
  * Free-list links (struct edu_free_page) live in the free pages themselves,
  * as the kernel threads page->lru.  So the whole bookkeeping costs one byte per 4 KiB page
  * (0.024%), plus a 24-byte struct edu_chunk per 4 MiB.
@@ -31,7 +33,15 @@
  * A page's meta byte changes PCP -> ALLOC and ALLOC -> PCP under only its
  * pcp lock: no node-locked reader acts on those two states (merging looks
  * for FREE), and byte stores do not tear, so readers use READ_ONCE.
- * Chunks, meta[], nid and the fallback list are written at pool setup only.
+ * A node has nr_chunks chunk slots, its cap (pool_mb); pool_pages of them
+ * are present.  A present chunk whose 1024 pages are one free block may be
+ * given back to the kernel (shrinker.c), and an absent slot filled again
+ * with whatever order-10 block the kernel hands out next: chunks[] entries
+ * and the ABSENT head change only then, under edu_node.lock for the free
+ * lists and pool_pages, with shrinker.c's resize mutex held around the
+ * whole change.  A slot's chunk cannot change while any of its pages is
+ * allocated, so readers of an allocated page's address need no lock.  nid,
+ * nr_chunks and the fallback list are written at pool setup only.
  * Where these locks sit among the module's others: edualloc.h.
  */
 #ifndef _EDU_BUDDY_H
@@ -49,10 +59,11 @@
 #define EDU_PM_ALLOC		2
 #define EDU_PM_PCP		3
 #define EDU_PM_SLAB		4
+#define EDU_PM_ABSENT		5
 /* Every order fits the order bits, every state the three state bits. */
 static_assert(EDU_MAX_ORDER <= EDU_PM_ORDER_MASK, "order bits");
 static_assert(BIT(EDU_PM_STATE_SHIFT) > EDU_PM_ORDER_MASK, "order overlap");
-static_assert(EDU_PM_SLAB < 8, "state bits");
+static_assert(EDU_PM_ABSENT < 8, "state bits");
 
 #define EDU_PM(state, order)	((u8)((state) << EDU_PM_STATE_SHIFT | (order)))
 #define EDU_PM_STATE(m)		((m) >> EDU_PM_STATE_SHIFT)
@@ -118,11 +129,20 @@ struct edu_node {
 	atomic_long_t failures;		/* requests for this node that failed */
 	atomic_long_t drain_retries;	/* retried after draining pcp lists */
 
+	unsigned long pool_pages;	/* present chunks' pages, under @lock;
+					 * WRITE_ONCE, read racily
+					 */
+	/* shrinker.c: resizing, under its mutex; the counters read racily. */
+	unsigned long grow_failed_at;	/* jiffies of the last refusal */
+	unsigned long chunks_returned;
+	unsigned long chunks_regrown;
+	unsigned long grow_failures;
+
 	/* Set up once at pool creation, read-only afterwards. */
 	int nid;
-	unsigned int nr_chunks;
-	unsigned long pool_pages;
-	struct edu_chunk *chunks;
+	unsigned int nr_chunks;		/* chunk slots: the cap */
+	unsigned long span_pages;	/* nr_chunks pages each: pool indexes */
+	struct edu_chunk *chunks;	/* entries: see "Locking" */
 	u8 *meta;
 	struct edu_pcp __percpu *pcp;
 	int nr_fallback;
@@ -171,6 +191,7 @@ static inline struct list_head *edu_idx_link(const struct edu_node *n,
 /* buddy.c: node set-up (before the node is published in edu_nodes[]) */
 int edu_node_setup(struct edu_node *n, int nid, unsigned int nr_chunks);
 void edu_node_add_chunk(struct edu_node *n, unsigned int chunk);
+long edu_node_take_chunk(struct edu_node *n, unsigned long keep);
 void edu_node_set_wmarks(struct edu_node *n, unsigned long min,
 			 unsigned long low, unsigned long high);
 void edu_node_build_fallback(struct edu_node *n);

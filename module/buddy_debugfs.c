@@ -177,6 +177,11 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "fallbacks       %llu\n", s.fallbacks);
 	seq_printf(m, "failures        %llu\n", s.failures);
 	seq_printf(m, "drain_retries   %llu\n", s.drain_retries);
+	seq_puts(m, "# the shrinker: chunks given back to the kernel, taken again\n");
+	seq_printf(m, "pool_cap_pages  %lu\n", n->span_pages);
+	seq_printf(m, "chunks_returned %lu\n", READ_ONCE(n->chunks_returned));
+	seq_printf(m, "chunks_regrown  %lu\n", READ_ONCE(n->chunks_regrown));
+	seq_printf(m, "grow_failures   %lu\n", READ_ONCE(n->grow_failures));
 	seq_puts(m, "# buddy-list allocs and frees per order (pcp hits counted above)\n");
 	seq_puts(m, "order_allocs   ");
 	for (o = 0; o <= EDU_MAX_ORDER; o++)
@@ -239,12 +244,13 @@ static int free_lists_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(free_lists);
 
 #define EDU_MAP_COLS	64
-#define EDU_MAP_STEP	1024	/* meta bytes copied per lock hold */
+#define EDU_MAP_STEP	EDU_CHUNK_PAGES	/* meta bytes copied per lock hold */
 
 /*
  * One character per page: the order (0-9, A for 10) of the free block it
  * belongs to, '#' allocated, 'S' slab, 'p' on a per-CPU list.  One line is
- * 64 pages, one chunk 16 lines.
+ * 64 pages, one chunk 16 lines; an empty chunk slot (given back to the
+ * kernel by the shrinker) is one line.
  */
 static int map_show(struct seq_file *m, void *unused)
 {
@@ -259,10 +265,15 @@ static int map_show(struct seq_file *m, void *unused)
 	seq_printf(m, "node %d: 0-9,A free block of that order  # allocated  S slab  p per-CPU list\n",
 		   n->nid);
 	line[EDU_MAP_COLS] = '\0';
-	for (base = 0; base < n->pool_pages; base += EDU_MAP_STEP) {
+	for (base = 0; base < n->span_pages; base += EDU_MAP_STEP) {
 		spin_lock(&n->lock);
 		memcpy(meta, n->meta + base, EDU_MAP_STEP);
 		spin_unlock(&n->lock);
+		if (EDU_PM_STATE(meta[0]) == EDU_PM_ABSENT) {
+			seq_printf(m, "chunk %lu: with the kernel (shrinker)\n",
+				   base / EDU_CHUNK_PAGES);
+			continue;
+		}
 		for (idx = base; idx < base + EDU_MAP_STEP; idx++) {
 			u8 pm = meta[idx - base];
 			unsigned int o = EDU_PM_ORDER(pm);
@@ -310,7 +321,7 @@ static int map_open(struct inode *inode, struct file *file)
 
 	/* Room for the whole picture: one byte per page plus line ends. */
 	return single_open_size(file, map_show, n,
-				n->pool_pages + n->pool_pages / 16 + 4096);
+				n->span_pages + n->span_pages / 16 + 4096);
 }
 
 static const struct file_operations map_fops = {
@@ -450,7 +461,7 @@ static int edu_ctl_exec(char *cmd)
 			edu_pool_default_wmarks(n);
 			return 0;
 		}
-		if (min > low || low > high || high > n->pool_pages)
+		if (min > low || low > high || high > n->span_pages)
 			return -EINVAL;
 		edu_node_set_wmarks(n, min, low, high);
 		return 0;

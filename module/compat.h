@@ -14,6 +14,8 @@
 #include <linux/module.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/version.h>
 
@@ -156,6 +158,62 @@ static inline bool edu_ptep_test_and_clear_young(pte_t *ptep)
 #define edu_pte_mkwrite(pte, vma)	pte_mkwrite_novma(pte)
 #else
 #define edu_pte_mkwrite(pte, vma)	pte_mkwrite(pte)
+#endif
+
+/*
+ * 6.7: shrinkers are allocated by the kernel (shrinker_alloc(), then
+ * shrinker_register(), shrinker_free()); before, the caller's struct is
+ * registered with register_shrinker().  Both: NUMA-aware (asked per node),
+ * seeks 0 (objects free to recreate), the default batch.
+ */
+typedef unsigned long (*edu_shrink_fn)(struct shrinker *s,
+				       struct shrink_control *sc);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *edu_shrinker_register(edu_shrink_fn count,
+						     edu_shrink_fn scan,
+						     const char *name)
+{
+	struct shrinker *s = shrinker_alloc(SHRINKER_NUMA_AWARE, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = 0;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void edu_shrinker_unregister(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *edu_shrinker_register(edu_shrink_fn count,
+						     edu_shrink_fn scan,
+						     const char *name)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = 0;
+	s->flags = SHRINKER_NUMA_AWARE;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void edu_shrinker_unregister(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
 #endif
 
 #endif /* _EDU_COMPAT_H */

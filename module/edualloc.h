@@ -19,6 +19,8 @@
  *   buddy.c          the core (mm/page_alloc.c's free areas)
  *   pcp.c            per-CPU page lists (mm/page_alloc.c's per_cpu_pages)
  *   pool.h, pool.c   pools taken from the real kernel, watermarks, fallback
+ *   shrinker.c       the pools under the kernel's memory pressure: free
+ *                    chunks given back, taken again when a node runs short
  *   buddy_dev.h      what buddy_dev.c and buddy_debugfs.c share
  *   buddy_dev.c      ioctls, mmap of a block
  *   buddy_debugfs.c  views (buddyinfo, pcp, fragmentation, node<N>/), control
@@ -87,6 +89,11 @@
  *        then mmap_read_trylock() of a process mapping the page: reclaim's
  *        Accessed-bit test.  Only a trylock, for mmap_lock is above 7a:
  *        a fault adds its page to the lists (7b) under edu_area.lock
+ *   7c.  edu_resize_mutex (shrinker.c): a pool growing, from kswapd or
+ *        from a fault's direct reclaim (edu_area.lock not held), around
+ *        alloc_pages_node(); edu_node.lock (12) inside it.  The shrinker,
+ *        which the kernel's reclaim may call from anywhere, even from that
+ *        alloc_pages_node(), only trylocks it
  *   8.   page-table locks: pud_lock(), pmd_lock(), pte_offset_map_lock()
  *   9. edu_cache_cpu.lock, the local lock of a CPU's magazines
  *  10.   edu_cache_node.lock (slab.h)
@@ -244,6 +251,7 @@ void edu_buddy_exit(void);
 long edu_buddy_ioctl(struct edu_file *ef, unsigned int cmd, void __user *arg);
 int edu_buddy_mmap(struct edu_file *ef, struct vm_area_struct *vma);
 void edu_buddy_info(nodemask_t *pool_nodes, u64 *pool_pages);
+u64 edu_pool_cap_pages(void);
 
 /* What edualloc knows of a frame of its own pools (buddy.c). */
 enum edu_pfn_state {

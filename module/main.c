@@ -137,14 +137,21 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_area;
 
-	ret = misc_register(&edu_miscdev);
+	/* Last: it gives chunks back, which the slab's lookups must know of. */
+	ret = edu_pool_shrinker_init();
 	if (ret)
 		goto err_writeback;
+
+	ret = misc_register(&edu_miscdev);
+	if (ret)
+		goto err_shrinker;
 
 	pr_info("loaded: %u nodes, %u cpus, device /dev/%s\n",
 		num_online_nodes(), num_online_cpus(), edu_miscdev.name);
 	return 0;
 
+err_shrinker:
+	edu_pool_shrinker_exit();
 err_writeback:
 	edu_writeback_exit();
 err_area:
@@ -167,6 +174,7 @@ err_debugfs:
 static void __exit edu_exit(void)
 {
 	misc_deregister(&edu_miscdev);
+	edu_pool_shrinker_exit();
 	edu_kswapd_stop_all();	/* none may be writing a page: */
 	edu_writeback_exit();	/* its last pass writes everything */
 	edu_area_exit();

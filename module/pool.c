@@ -9,10 +9,15 @@
  * size the way min_free_kbytes sets a zone's: min is a reserve only
  * high-priority requests may touch, low and high are where a reclaim thread
  * (kswapd) would start and stop working.  At unload every chunk goes back.
+ * pool_mb is a cap: the node has that many chunk slots, and under the real
+ * kernel's memory pressure the shrinker gives whole free chunks back and
+ * reclaim takes new ones later (shrinker.c), wherever the kernel has them.
  *
  * The pools are built before /dev/edualloc exists and torn down after it is
  * gone, so nothing else runs concurrently with edu_pools_create/destroy;
- * edu_nodes[] is read-only in between.
+ * edu_nodes[] is read-only in between.  edu_chunk_of_pfn maps a chunk's
+ * first frame (>> EDU_CHUNK_ORDER) to its slot, for edu_pfn_to_idx();
+ * written at creation and by shrinker.c's resizing, read under RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +25,7 @@
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/xarray.h>
 
 #include "buddy.h"
 #include "edualloc.h"
@@ -46,12 +52,33 @@ MODULE_PARM_DESC(wmark_min_pages, "min watermark per node in pages (default: poo
 
 static int edu_cpuhp_state;
 
+static DEFINE_XARRAY(edu_chunk_of_pfn);
+
+/* Make chunk slot @c (filled in) findable by frame; 0 or -ENOMEM. */
+int edu_pool_index_chunk(struct edu_node *n, unsigned int c)
+{
+	return xa_err(xa_store(&edu_chunk_of_pfn,
+			       n->chunks[c].pfn >> EDU_CHUNK_ORDER,
+			       xa_mk_value(c), GFP_KERNEL));
+}
+
+void edu_pool_unindex_chunk(struct edu_node *n, unsigned int c)
+{
+	xa_erase(&edu_chunk_of_pfn, n->chunks[c].pfn >> EDU_CHUNK_ORDER);
+}
+
+/* Every present chunk back to the kernel (an absent slot has no cookie). */
 static void edu_pool_free_chunks(struct edu_node *n)
 {
 	unsigned int c;
 
-	for (c = 0; c < n->nr_chunks; c++)
+	for (c = 0; c < n->nr_chunks; c++) {
+		if (!n->chunks[c].cookie)
+			continue;
+		edu_pool_unindex_chunk(n, c);
 		__free_pages(n->chunks[c].cookie, EDU_CHUNK_ORDER);
+		n->chunks[c].cookie = NULL;
+	}
 }
 
 /* Default marks: min = pool/128, low = min * 5/4, high = min * 3/2. */
@@ -86,18 +113,17 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	}
 	if (!want)
 		return NULL;
-	nr_chunks = want;
-
 	n = edu_should_fail() ? NULL : kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
 	if (!n)
 		return NULL;
-	if (edu_node_setup(n, nid, nr_chunks))
+	/* A slot for every chunk of the cap, whether obtained now or later. */
+	if (edu_node_setup(n, nid, want))
 		goto err_node;
 	ret = edu_pcp_setup(n, max(pcp_batch, 1U), max(pcp_high, pcp_batch));
 	if (ret)
 		goto err_setup;
 
-	for (c = 0; c < nr_chunks; c++) {
+	for (c = 0; c < want; c++) {
 		struct page *page;
 
 		page = edu_should_fail() ? NULL :
@@ -111,16 +137,21 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 	}
 	if (!c)
 		goto err_pcp;
-	/* Sorted by frame, so edu_pfn_to_idx() can search them. */
+	/* In frame order, so that the maps read like the kernel's memory. */
 	sort(n->chunks, c, sizeof(*n->chunks), edu_chunk_cmp, NULL);
 	nr_chunks = c;
-	for (c = 0; c < nr_chunks; c++)
+	for (c = 0; c < nr_chunks; c++) {
+		if (edu_should_fail() || edu_pool_index_chunk(n, c))
+			goto err_chunks;
 		edu_node_add_chunk(n, c);
+	}
 	if (nr_chunks < want)
 		pr_info("node %d: got %u of %u chunks\n", nid, nr_chunks, want);
 	edu_pool_default_wmarks(n);
 	return n;
 
+err_chunks:
+	edu_pool_free_chunks(n);
 err_pcp:
 	edu_pcp_teardown(n);
 err_setup:
@@ -223,8 +254,20 @@ void edu_buddy_info(nodemask_t *pool_nodes, u64 *pool_pages)
 		if (!edu_nodes[nid])
 			continue;
 		node_set(nid, *pool_nodes);
-		*pool_pages += edu_nodes[nid]->pool_pages;
+		*pool_pages += READ_ONCE(edu_nodes[nid]->pool_pages);
 	}
+}
+
+/* The pools' caps: what they hold when no chunk has been given back. */
+u64 edu_pool_cap_pages(void)
+{
+	u64 pages = 0;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (edu_nodes[nid])
+			pages += edu_nodes[nid]->span_pages;
+	return pages;
 }
 
 /* A consistent snapshot of one node, for the stats ioctl and the views. */
@@ -245,6 +288,7 @@ void edu_node_snapshot(struct edu_node *n, struct edu_node_stats *s)
 	s->wmark_high = n->wmark[EDU_WMARK_HIGH];
 	s->splits = n->splits;
 	s->merges = n->merges;
+	s->pool_pages = n->pool_pages;
 	spin_unlock(&n->lock);
 
 	for_each_possible_cpu(cpu) {
@@ -260,7 +304,6 @@ void edu_node_snapshot(struct edu_node *n, struct edu_node_stats *s)
 		spin_unlock(&pcp->lock);
 	}
 	s->node = n->nid;
-	s->pool_pages = n->pool_pages;
 	s->fallbacks = atomic_long_read(&n->fallbacks);
 	s->failures = atomic_long_read(&n->failures);
 	s->drain_retries = atomic_long_read(&n->drain_retries);
@@ -281,7 +324,7 @@ unsigned long edu_pool_meta_bytes(void)
 
 		if (!n)
 			continue;
-		bytes += n->pool_pages + sizeof(*n) +
+		bytes += n->span_pages + sizeof(*n) +
 			 n->nr_chunks * sizeof(*n->chunks);
 	}
 	return bytes;
@@ -290,13 +333,18 @@ unsigned long edu_pool_meta_bytes(void)
 /*
  * Find the node and pool index of a frame, if it is one of ours: the frame's
  * node names the only pool it can be in (chunks are taken __GFP_THISNODE),
- * and a binary search of that pool's sorted chunks finds it.  This is on
- * the slab allocator's free path, so it must not scan every node.
+ * and edu_chunk_of_pfn the slot of its chunk.  This is on the slab
+ * allocator's slow free path, so it must not scan.  The slot is checked
+ * against the chunk's frame, as the shrinker may have emptied it and taken
+ * another chunk into it meanwhile; for a page that is allocated, neither can
+ * happen.
  */
 struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
 {
-	unsigned int lo = 0, hi;
+	unsigned long first = pfn & ~(EDU_CHUNK_PAGES - 1);
 	struct edu_node *n;
+	unsigned long c;
+	void *entry;
 	int nid;
 
 	if (!pfn_valid(pfn))
@@ -307,21 +355,14 @@ struct edu_node *edu_pfn_to_idx(unsigned long pfn, unsigned long *idx)
 	n = edu_nodes[nid];
 	if (!n)
 		return NULL;
-	hi = n->nr_chunks;
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		unsigned long first = n->chunks[mid].pfn;
-
-		if (pfn < first) {
-			hi = mid;
-		} else if (pfn >= first + EDU_CHUNK_PAGES) {
-			lo = mid + 1;
-		} else {
-			*idx = mid * EDU_CHUNK_PAGES + (pfn - first);
-			return n;
-		}
-	}
-	return NULL;
+	entry = xa_load(&edu_chunk_of_pfn, pfn >> EDU_CHUNK_ORDER);
+	if (!xa_is_value(entry))
+		return NULL;
+	c = xa_to_value(entry);
+	if (c >= n->nr_chunks || READ_ONCE(n->chunks[c].pfn) != first)
+		return NULL;
+	*idx = c * EDU_CHUNK_PAGES + (pfn - first);
+	return n;
 }
 
 bool edu_buddy_explain_pfn(unsigned long pfn, struct edu_pfn_owner *own)

@@ -51,6 +51,7 @@
 #include <linux/slab.h>
 
 #include "buddy.h"
+#include "pool.h"
 #include "reclaim.h"
 #include "trace_area.h"
 
@@ -303,17 +304,27 @@ static unsigned long edu_free_pages_of(int nid)
  * evicted, the pages other CPUs freed onto their per-CPU lists are the
  * last ones to be had: drained to the buddy lists, as the kernel's
  * __alloc_pages_direct_reclaim() calls drain_all_pages() before it gives
- * up.  Returns the pages evicted, or else drained; 1 after a short wait
+ * up.  But first, a pool smaller than its cap takes chunks from the kernel
+ * (shrinker.c).  Returns the pages the pool grew by, or else evicted, or
+ * else drained; 1 after a short wait
  * when all it found were dirty pages it may not write (the flusher is on
  * them).
  */
 unsigned long edu_reclaim_direct(int nid, bool this_node_only)
 {
-	unsigned long evicted = 0, drained = 0, kept = 0;
+	unsigned long evicted = 0, drained = 0, kept = 0, grown;
+	struct edu_node *n;
 	int i;
 
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
+	/* A pool the shrinker made smaller grows back before anything goes. */
+	n = edu_nodes[nid];
+	if (n) {
+		grown = edu_pool_grow(n, READ_ONCE(n->wmark[EDU_WMARK_HIGH]));
+		if (grown)
+			return grown;
+	}
 	for (i = 0; i < MAX_NUMNODES && !evicted; i++) {
 		struct edu_lruvec *v = edu_lruvecs[(nid + i) % MAX_NUMNODES];
 
@@ -395,13 +406,19 @@ static int edu_kswapd(void *arg)
 		spin_lock(&v->lock);
 		v->stat.pageoutrun++;
 		spin_unlock(&v->lock);
-		/* balance_pgdat(): up to the high watermark, in batches. */
+		/*
+		 * balance_pgdat(): up to the high watermark, in batches; but
+		 * first take back from the kernel what the shrinker gave it.
+		 */
 		for (;;) {
 			unsigned long free = edu_free_pages_of(v->nid);
 			unsigned long high = READ_ONCE(n->wmark[EDU_WMARK_HIGH]);
 
-			if (kthread_should_stop() || free >= high ||
-			    !edu_shrink_node(v, false, true, high - free))
+			if (kthread_should_stop() || free >= high)
+				break;
+			if (edu_pool_grow(n, high))
+				continue;
+			if (!edu_shrink_node(v, false, true, high - free))
 				break;
 		}
 		clear_bit(EDU_KSWAPD_RUNNING, &v->kswapd_flags);
@@ -422,7 +439,8 @@ void edu_kswapd_wake(struct edu_node *n)
 
 	rcu_read_lock();
 	v = READ_ONCE(edu_lruvecs[n->nid]);	/* published by release */
-	if (!v || !data_race(edu_lru_nr_pages(&v->lru)) ||
+	if (!v || (!data_race(edu_lru_nr_pages(&v->lru)) &&
+		   !edu_pool_can_grow(n)) ||
 	    test_and_set_bit(EDU_KSWAPD_WANTED, &v->kswapd_flags))
 		goto out;
 	t = rcu_dereference(v->kswapd);

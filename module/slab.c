@@ -38,14 +38,18 @@ static struct edu_slab **edu_slab_map[MAX_NUMNODES];
 /*
  * Address -> row of edu_slab_map, one entry per chunk-sized stretch of the
  * direct map from the lowest pool chunk on (see slab.h): NULL where no
- * chunk is.  Built at load from the pools, which never change afterwards.
- * Without it (pools not laid out as expected, or spread too far apart),
- * edu_slab_of() falls back to edu_pfn_to_idx().
+ * chunk is.  Built at load from the pools; when the shrinker gives a chunk
+ * back its row is cleared, and a chunk taken later gets one if it lies
+ * inside the table (edu_slab_chunk_changed()).  Outside it, or without the
+ * table (pools not laid out as expected, or spread too far apart),
+ * edu_slab_of() falls back to edu_pfn_to_idx().  Rows change only while no
+ * page of their chunk is allocated, so a live object's row is stable.
  */
 #define EDU_CHUNK_SHIFT		(PAGE_SHIFT + EDU_CHUNK_ORDER)
 #define EDU_CHUNK_ROWS_MAX	65536	/* a 512 KiB table: 256 GiB of span */
 
 static unsigned long edu_chunk_lo;	/* first byte of the lowest chunk */
+static unsigned long edu_chunk_lo_pfn;	/* its frame */
 static unsigned long edu_chunk_span;	/* bytes covered from there */
 static struct edu_slab ***edu_chunk_rows;
 
@@ -67,11 +71,9 @@ struct edu_slab *edu_slab_of(const void *addr)
 	unsigned long off = (unsigned long)addr - edu_chunk_lo;
 	struct edu_slab **row;
 
-	if (unlikely(!edu_chunk_rows))
+	if (unlikely(!edu_chunk_rows) || off >= READ_ONCE(edu_chunk_span))
 		return edu_slab_of_slow(addr);
-	if (off >= edu_chunk_span)
-		return NULL;
-	row = edu_chunk_rows[off >> EDU_CHUNK_SHIFT];
+	row = READ_ONCE(edu_chunk_rows[off >> EDU_CHUNK_SHIFT]);
 	if (!row)
 		return NULL;
 	return READ_ONCE(row[(off >> PAGE_SHIFT) & (EDU_CHUNK_PAGES - 1)]);
@@ -95,6 +97,8 @@ static void edu_chunk_rows_init(void)
 		for (i = 0; n && i < n->nr_chunks; i++) {
 			unsigned long va = (unsigned long)n->chunks[i].vaddr;
 
+			if (!va)	/* an empty slot */
+				continue;
 			if (va < lo) {
 				lo = va;
 				lo_pfn = n->chunks[i].pfn;
@@ -119,6 +123,8 @@ static void edu_chunk_rows_init(void)
 			unsigned long va = (unsigned long)n->chunks[i].vaddr;
 			unsigned long pfn = n->chunks[i].pfn;
 
+			if (!va)
+				continue;
 			if ((va - lo) != (pfn - lo_pfn) << PAGE_SHIFT ||
 			    pfn % EDU_CHUNK_PAGES) {
 				pr_info("pool chunks not linear in the direct map: no lookup table\n");
@@ -131,8 +137,32 @@ static void edu_chunk_rows_init(void)
 		}
 	}
 	edu_chunk_lo = lo;
+	edu_chunk_lo_pfn = lo_pfn;
 	edu_chunk_span = hi - lo;
 	edu_chunk_rows = tab;
+}
+
+/*
+ * shrinker.c: chunk slot @c of @n was just filled (@present) or is about to
+ * be emptied, while none of its pages is allocated.  A chunk inside the
+ * table gets or loses its row; one that does not sit where the direct map
+ * says it should turns the table off (every lookup then takes the slow
+ * path), rather than leave a live chunk without a row.
+ */
+void edu_slab_chunk_changed(struct edu_node *n, unsigned int c, bool present)
+{
+	unsigned long va = (unsigned long)n->chunks[c].vaddr;
+	unsigned long off = va - edu_chunk_lo;
+
+	if (!edu_chunk_rows || off >= edu_chunk_span)
+		return;
+	if (off != (n->chunks[c].pfn - edu_chunk_lo_pfn) << PAGE_SHIFT) {
+		WRITE_ONCE(edu_chunk_span, 0);
+		return;
+	}
+	WRITE_ONCE(edu_chunk_rows[off >> EDU_CHUNK_SHIFT],
+		   present ? &edu_slab_map[n->nid][(unsigned long)c *
+						   EDU_CHUNK_PAGES] : NULL);
 }
 
 static void edu_slab_map_set(struct edu_slab *s, struct edu_slab *val)
@@ -777,7 +807,7 @@ int edu_slab_init(void)
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!edu_nodes[nid])
 			continue;
-		edu_slab_map[nid] = kvcalloc(edu_nodes[nid]->pool_pages,
+		edu_slab_map[nid] = kvcalloc(edu_nodes[nid]->span_pages,
 					     sizeof(struct edu_slab *),
 					     GFP_KERNEL | __GFP_NOWARN);
 		if (!edu_slab_map[nid]) {

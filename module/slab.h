@@ -26,8 +26,8 @@
  * and the highest pool chunk (a chunk is a naturally aligned order-10
  * block): (address - lowest chunk) >> 22 selects the chunk's row of the
  * map, a subtraction, a compare and two loads on every free, where
- * edu_pfn_to_idx() (pfn_valid, the node from struct page, a binary search
- * of the node's chunks) would cost several times that.
+ * edu_pfn_to_idx() (pfn_valid, the node from struct page, an xarray
+ * lookup of the chunk) would cost several times that.
  *
  * Slot layout (stride bytes, a multiple of the object alignment):
  *
@@ -281,6 +281,7 @@ int edu_cache_home(struct edu_cache *c, int nid);
 void edu_cache_free(struct edu_cache *c, void *obj);
 void edu_slab_free_obj(struct edu_cache *c, struct edu_slab *s, void *obj);
 struct edu_slab *edu_slab_of(const void *addr);
+void edu_slab_chunk_changed(struct edu_node *n, unsigned int c, bool present);
 int edu_slab_take(struct edu_cache *c, int nid, void **objs,
 		  unsigned int want, int *got_nid);
 void edu_slab_free_locked(struct edu_cache *c, struct edu_cache_node *n,

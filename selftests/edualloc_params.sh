@@ -277,16 +277,18 @@ echo "# $params: pool_mb pcp_batch pcp_high wmark_min_pages = $got"
 [ "$got" = "$d_pool $d_batch $d_high 0" ]
 ok $? "sysfs_parameters_hold_the_defaults"
 
-# The writeback parameters (writable at run time) as README documents them.
+# The writeback and shrinker parameters (writable at run time) as README
+# documents them.
 got= want=
-for p in dirty_expire_ms dirty_writeback_ms dirty_background_ratio; do
+for p in dirty_expire_ms dirty_writeback_ms dirty_background_ratio \
+	 pool_shrinker; do
 	read -r v < "$params/$p"
 	got+="${got:+ }$v"
 	want+="${want:+ }$(readme_default $p)"
 done
-echo "# writeback parameters: $got (README: $want)"
-[ "$got" = "$want" ] && [ -n "$(echo $want | cut -d' ' -f3)" ]
-ok $? "writeback_parameters_as_documented"
+echo "# run-time parameters: $got (README: $want)"
+[ "$got" = "$want" ] && [ -n "$(echo $want | cut -d' ' -f4)" ]
+ok $? "runtime_parameters_as_documented"
 
 # 64 MiB per node: 16384 pages; min = 16384 / 128 = 128, low 160, high 192.
 pool=$((${d_pool:-64} * 1024 / page_kb))

@@ -233,6 +233,71 @@ static bool test_split_merge(void)
 	return ok;
 }
 
+/*
+ * The shrinker's side of the buddy core: only a wholly free chunk leaves,
+ * the one freed longest ago, and only while @keep free pages remain; an
+ * empty slot is never allocated from and reads ABSENT; a chunk added to it
+ * again is whole and usable.  The node is checked whole after each step.
+ */
+static bool test_chunk_return(void)
+{
+	const unsigned int flags = EDU_AF_NOPCP | EDU_AF_THISNODE;
+	struct edu_page_ref page, big;
+	unsigned long head, used;
+	unsigned int o, st, c;
+	struct model_cfg cfg;
+	struct edu_node *n;
+	long a, b;
+	bool ok;
+
+	cfg_one(&cfg, 0, 4, 8);
+	cfg.chunks[0] = 3;
+	if (host_pool_create(&cfg))
+		return host_fail("pool setup failed");
+	n = edu_nodes[0];
+
+	/* One page splits the chunk at the head of the order-10 list. */
+	ok = check(!edu_alloc_pages(0, 0, flags, &page), "one page") &&
+	     host_check_node(n, NULL, 0, true);
+	used = page.idx / EDU_CHUNK_PAGES;
+	a = edu_node_take_chunk(n, 0);
+	b = edu_node_take_chunk(n, 0);
+	ok = ok && check(a >= 0 && b >= 0 && a != b && a != (long)used &&
+			 b != (long)used, "the two whole chunks, not the used one") &&
+	     check(edu_node_take_chunk(n, 0) < 0, "a split chunk given back") &&
+	     check(n->pool_pages == EDU_CHUNK_PAGES &&
+		   n->free_pages == EDU_CHUNK_PAGES - 1, "counts after two") &&
+	     host_check_node(n, NULL, 0, true) &&
+	     check(!edu_lookup_idx(n, a * EDU_CHUNK_PAGES + 5, &head, &o, &st) &&
+		   st == EDU_PM_ABSENT && head == a * EDU_CHUNK_PAGES,
+		   "an empty slot does not read ABSENT");
+	/* Only the split chunk is left: no order-10 block to be had. */
+	ok = ok && check(edu_alloc_pages(0, EDU_MAX_ORDER, flags, &big) == -ENOMEM,
+			 "order 10 from an empty slot");
+
+	/* Back into slot a; then the keep rule: 2047 free, keep 1024: no. */
+	edu_node_add_chunk(n, a);
+	ok = ok && host_check_node(n, NULL, 0, true) &&
+	     check(n->pool_pages == 2 * EDU_CHUNK_PAGES, "pool after one back") &&
+	     check(edu_node_take_chunk(n, EDU_CHUNK_PAGES) < 0,
+		   "given back below the keep mark") &&
+	     check(!edu_alloc_pages(0, EDU_MAX_ORDER, flags, &big) &&
+		   big.idx == (unsigned long)a * EDU_CHUNK_PAGES,
+		   "the chunk taken again is not the one allocated");
+	/* The chunk freed longest ago leaves first: the used one, not a. */
+	edu_free_pages(n, page.idx, 0);
+	edu_pcp_drain_node(n);
+	if (ok)
+		edu_free_pages(n, big.idx, EDU_MAX_ORDER);
+	c = edu_node_take_chunk(n, 0);
+	ok = ok && check(c == used, "not the chunk freed longest ago first");
+	edu_node_add_chunk(n, c);
+	edu_node_add_chunk(n, b);
+	ok = ok && host_pool_whole();
+	host_pool_destroy();
+	return ok;
+}
+
 /* Requests stop at the min mark; EDU_AF_HIGH may use half the reserve. */
 static bool test_wmark(void)
 {
@@ -790,7 +855,7 @@ static void *thr_side(void *arg)
 			edu_pcp_drain_cpu(edu_nodes[nid],
 					  host_rand(&r) % t->nr_cpus);
 		/* Racy by nature: it may miss a block in mid-merge. */
-		idx = host_rand(&r) % edu_nodes[nid]->pool_pages;
+		idx = host_rand(&r) % edu_nodes[nid]->span_pages;
 		if (!edu_lookup_idx(edu_nodes[nid], idx, &head, &order,
 				    &state) && (head > idx || order > EDU_MAX_ORDER))
 			host_fail("lookup of page %lu: head %lu", idx, head);
@@ -879,7 +944,7 @@ static bool thr_run(struct thr_test *t)
 	}
 	pthread_mutex_init(&t->qlock, NULL);
 	for (nid = 0; nid < 2; nid++) {
-		t->owner[nid] = calloc(edu_nodes[nid]->pool_pages, sizeof(int));
+		t->owner[nid] = calloc(edu_nodes[nid]->span_pages, sizeof(int));
 		if (!t->owner[nid])
 			return host_fail("out of memory");
 	}
@@ -967,6 +1032,7 @@ static const struct host_test tests[] = {
 	{ "setup", test_setup },
 	{ "setup_fail", test_setup_fail },
 	{ "split_merge", test_split_merge },
+	{ "chunk_return", test_chunk_return },
 	{ "wmark", test_wmark },
 	{ "numa", test_numa },
 	{ "pcp", test_pcp },

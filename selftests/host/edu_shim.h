@@ -221,6 +221,7 @@ void edu_printk(char level, const char *fmt, ...) __printf(2, 3);
 	__edu_warn;							\
 })
 #define WARN_ONCE(cond, fmt, ...)	WARN(cond, fmt, ##__VA_ARGS__)
+#define WARN_ON_ONCE(cond)		WARN(cond, "%s\n", #cond)
 
 /* ---- lists (include/linux/list.h) ---- */
 

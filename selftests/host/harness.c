@@ -364,7 +364,7 @@ static int host_node_create(const struct model_cfg *cfg, int nid)
 		edu_node_add_chunk(n, c);
 	}
 	edu_node_set_wmarks(n, min, min + min / 4, min + min / 2);
-	host_aux[nid].seen = calloc(n->pool_pages, 1);
+	host_aux[nid].seen = calloc(n->span_pages, 1);
 	if (!host_aux[nid].seen)
 		return -ENOMEM;
 	return 0;
@@ -420,7 +420,7 @@ static bool host_check_list(struct edu_node *n, struct list_head *list,
 		if (++seen > nr)
 			return host_fail("node %d %s: more entries than %lu",
 					 n->nid, what, nr);
-		if (fp->idx >= n->pool_pages ||
+		if (fp->idx >= n->span_pages ||
 		    (void *)fp != edu_idx_to_virt(n, fp->idx))
 			return host_fail("node %d %s: entry at %p claims page %lu",
 					 n->nid, what, (void *)fp, fp->idx);
@@ -467,27 +467,28 @@ bool host_check_node(struct edu_node *n, const u8 *live,
 	static const u8 tails[EDU_CHUNK_PAGES];	/* EDU_PM(EDU_PM_TAIL, 0) */
 	struct host_aux *aux = &host_aux[n->nid];
 	unsigned long nr_free[EDU_NR_ORDERS] = { 0 };
-	unsigned long free_pages = 0, pcp_pages = 0, used = 0, idx, i;
-	unsigned long sample[4];
+	unsigned long free_pages = 0, pcp_pages = 0, used = 0, absent = 0;
+	unsigned long sample[4], idx, i;
 	unsigned int o;
 	bool slab;
 	int cpu;
 
-	if (n->pool_pages != n->nr_chunks * EDU_CHUNK_PAGES)
-		return host_fail("node %d: pool_pages %lu", n->nid,
-				 n->pool_pages);
+	if (n->span_pages != n->nr_chunks * EDU_CHUNK_PAGES)
+		return host_fail("node %d: span_pages %lu", n->nid,
+				 n->span_pages);
 	for (i = 0; i < ARRAY_SIZE(sample); i++)
-		sample[i] = host_rand(&host_check_rand) % n->pool_pages;
+		sample[i] = host_rand(&host_check_rand) % n->span_pages;
 
 	/* The meta bytes must tile the pool with aligned blocks. */
-	for (idx = 0; idx < n->pool_pages; idx += 1UL << o) {
+	for (idx = 0; idx < n->span_pages; idx += 1UL << o) {
 		u8 m = n->meta[idx];
 		unsigned int st = EDU_PM_STATE(m);
 		unsigned long end;
 
 		o = EDU_PM_ORDER(m);
 		end = idx + (1UL << o);
-		if (st == EDU_PM_TAIL || st > EDU_PM_SLAB ||
+		if (st == EDU_PM_TAIL || st > EDU_PM_ABSENT ||
+		    (st == EDU_PM_ABSENT && o != EDU_MAX_ORDER) ||
 		    o > EDU_MAX_ORDER || idx % (1UL << o))
 			return host_fail("node %d page %lu: meta %#x where a block should start",
 					 n->nid, idx, m);
@@ -513,6 +514,9 @@ bool host_check_node(struct edu_node *n, const u8 *live,
 						 n->nid, idx, o);
 			pcp_pages++;
 			break;
+		case EDU_PM_ABSENT:	/* a chunk given back */
+			absent += 1UL << o;
+			break;
 		default:
 			used += 1UL << o;
 			if (!live)
@@ -533,17 +537,18 @@ bool host_check_node(struct edu_node *n, const u8 *live,
 				return false;
 	}
 	if (free_pages != n->free_pages ||
-	    free_pages + pcp_pages + used != n->pool_pages)
-		return host_fail("node %d: free %lu (counted %lu) + pcp %lu + used %lu != %lu",
+	    free_pages + pcp_pages + used != n->pool_pages ||
+	    n->pool_pages + absent != n->span_pages)
+		return host_fail("node %d: free %lu (%lu) + pcp %lu + used %lu != %lu, %lu absent",
 				 n->nid, free_pages, n->free_pages, pcp_pages,
-				 used, n->pool_pages);
+				 used, n->pool_pages, absent);
 	/* Each allocated block was one of the test's: now, all of those. */
 	if (live && nr_live)
 		return host_fail("node %d: %lu live blocks not allocated",
 				 n->nid, nr_live);
 
 	/* The lists must hold exactly the blocks the meta bytes say. */
-	memset(aux->seen, 0, n->pool_pages);
+	memset(aux->seen, 0, n->span_pages);
 	for (o = 0; o <= EDU_MAX_ORDER; o++) {
 		if (n->free_area[o].nr_free != nr_free[o])
 			return host_fail("node %d: nr_free[%u] %lu, blocks %lu",
@@ -621,7 +626,7 @@ int host_world_init(struct host_world *w, const struct model_cfg *cfg,
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!edu_nodes[nid])
 			continue;
-		w->live_map[nid] = calloc(edu_nodes[nid]->pool_pages, 1);
+		w->live_map[nid] = calloc(edu_nodes[nid]->span_pages, 1);
 		if (!w->live_map[nid]) {
 			host_world_destroy(w);
 			return -ENOMEM;
@@ -684,7 +689,7 @@ static bool host_do_alloc(struct host_world *w, const struct host_op *op)
 				 op->nid, op->order, op->flags, n->nid,
 				 ref.pcp, ref.fallback, pred.nid, pred.pcp,
 				 pred.fallback);
-	if (ref.idx >= n->pool_pages || ref.idx % (1UL << op->order) ||
+	if (ref.idx >= n->span_pages || ref.idx % (1UL << op->order) ||
 	    edu_idx_to_pfn(n, ref.idx) % (1UL << op->order) ||
 	    EDU_PM_STATE(n->meta[ref.idx]) !=
 	    (op->flags & EDU_AF_SLAB ? EDU_PM_SLAB : EDU_PM_ALLOC))
