@@ -8,9 +8,10 @@
  * from kswapd, from direct reclaim and from "echo 2 > drop_caches", how much
  * it could give back (count_objects), then to give some back (scan_objects):
  * the dentry and inode caches answer this way.  edualloc's answer is the
- * chunks of its pools that are wholly free, as long as the node keeps its
- * high watermark's worth of free pages, so that giving back never wakes
- * edualloc's own kswapd; the chunk freed longest ago goes first.  Objects
+ * chunks of its pools that are wholly free (its per-CPU lists drained if
+ * need be), as long as the node keeps its high watermark's worth of free
+ * pages, so that giving back never wakes edualloc's own kswapd; the chunk
+ * freed longest ago goes first.  Objects
  * are pages, given back a whole chunk at a time (a request for fewer gets
  * one chunk).  seeks is 0, as a free page costs nothing to make again: the
  * kernel then asks for half of what is freeable at every call, whatever its
@@ -51,23 +52,34 @@ MODULE_PARM_DESC(pool_shrinker,
 static DEFINE_MUTEX(edu_resize_mutex);
 static struct shrinker *edu_shrinker;
 
-/* Pages @n could give back now: free chunks above its high watermark. */
+/*
+ * Pages @n could give back now, at most: its free pages, on the buddy
+ * lists and parked on per-CPU lists, above the high watermark, in whole
+ * chunks.  An upper bound (a count is an estimate): free pages scattered
+ * over partly used chunks make fewer whole ones, and scan gives back what
+ * it finds.
+ */
 static unsigned long edu_pool_freeable(struct edu_node *n)
 {
-	unsigned long free = READ_ONCE(n->free_pages);
+	unsigned long free = READ_ONCE(n->free_pages) + edu_pcp_pages(n);
 	unsigned long high = READ_ONCE(n->wmark[EDU_WMARK_HIGH]);
-	/* A racy estimate is what count_objects() may return. */
-	unsigned long chunks = data_race(n->free_area[EDU_MAX_ORDER].nr_free);
 
 	if (free < high + EDU_CHUNK_PAGES)
 		return 0;
-	return min(chunks, (free - high) / EDU_CHUNK_PAGES) * EDU_CHUNK_PAGES;
+	return rounddown(free - high, EDU_CHUNK_PAGES);
 }
 
-/* Give up to @nr pages of @n's free chunks back; returns the pages given. */
+/*
+ * Give up to @nr pages of @n's free chunks back; returns the pages given.
+ * Order-0 pages parked on the per-CPU lists may be all that keeps a chunk
+ * from being whole: when no whole chunk is left, the lists are drained
+ * once and the search goes on, as the kernel drains its own per-CPU lists
+ * before an allocation gives up.
+ */
 unsigned long edu_pool_shrink(struct edu_node *n, unsigned long nr)
 {
 	unsigned long done = 0;
+	bool drained = false;
 
 	if (!mutex_trylock(&edu_resize_mutex))
 		return 0;
@@ -76,6 +88,11 @@ unsigned long edu_pool_shrink(struct edu_node *n, unsigned long nr)
 		long c;
 
 		c = edu_node_take_chunk(n, READ_ONCE(n->wmark[EDU_WMARK_HIGH]));
+		if (c < 0 && !drained) {
+			drained = true;
+			if (edu_pcp_drain_node(n))
+				continue;
+		}
 		if (c < 0)
 			break;
 		/* No page of it is in use: no lookup may find it any more. */

@@ -509,6 +509,7 @@ check_05() {
 
 check_06() {
 	local out pool min pages present swapped major task in0 in1
+	local pools ret reg outs
 
 	out=$(< "$(o demand)")
 	key Q1 "" "6 of 8 pages present, by 6 minor faults that cleared them, no major" \
@@ -546,6 +547,18 @@ check_06() {
 	key Q6 "VM_FAULT_MAJOR pfn_mkwrite" "8 major faults for 8 reads; the walker: dirty" \
 		"8 dirty" \
 		"$(pick ' ([0-9]+) major faults \(getrusage\)' "$out") $(pick '^(dirty): written since' "$out")"
+
+	# The shrinker block: two readings of the stats and of pswpout.
+	out=$(< "$(o shrinker)")
+	pools=$(grep '^pool_pages ' <<< "$out" | cut -d' ' -f2 | xargs)
+	ret=$(grep '^chunks_returned ' <<< "$out" | cut -d' ' -f2 | xargs)
+	reg=$(grep '^chunks_regrown ' <<< "$out" | cut -d' ' -f2 | xargs)
+	outs=$(grep '^pswpout ' <<< "$out" | cut -d' ' -f2 | xargs)
+	key Q7 "high watermark" "3 chunks given back, 1024 pages kept" \
+		"3 1024" "${ret%% *} ${pools%% *}"
+	key Q8 "" "nothing swapped, 3 chunks taken again, 4096 pages, every page intact" \
+		"0 3 4096 0 wrong" \
+		"$((${outs##* } - ${outs%% *})) ${reg##* } ${pools##* } $(pick ': ([0-9]+) wrong$' "$out") wrong"
 }
 
 # The slab lab damages these caches on purpose (scripts/logcheck).

@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -744,6 +745,143 @@ TEST_F(wb, proactive_reclaim_writes_then_drops)
 	EXPECT_EQ(pages, majflt() - maj);
 	EXPECT_EQ(0, munmap(p, pages * page_size));
 	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+	close(ffd);
+}
+
+/* Wait for a byte on @rfd (the other process's go-ahead): 0, or -1. */
+static int wait_go(int rfd)
+{
+	char b;
+
+	return read(rfd, &b, 1) == 1 ? 0 : -1;
+}
+
+static int say_go(int wfd)
+{
+	return write(wfd, "g", 1) == 1 ? 0 : -1;
+}
+
+/*
+ * fork() shares a file-backed area: parent and child dirty the same pages
+ * (the child the odd ones, the parent the even ones), each sees the other's
+ * writes at once, and one msync() writes them all.  Then the parent lets go
+ * of the area (munmap(), destroy) while the child still maps it and writes
+ * again: when the child exits, the last mapping of the dead area is gone
+ * and the flusher writes the child's last writes back.
+ */
+TEST_F(wb, fork_shares_file_area)
+{
+	const long pages = 128;
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	int ffd, to_child[2], to_parent[2], status;
+	long i, bad, release0;
+	pid_t pid;
+	char *p;
+
+	ASSERT_EQ(0, edu_param_set("dirty_expire_ms", "600000"));
+	ffd = make_file(self->dir, "fork", pages, 0);
+	ASSERT_LE(0, ffd);
+	ASSERT_EQ(0, file_area_create(self->fd, pages, EDU_AREA_POLICY_LOCAL,
+				      0, ffd, &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Odd pages, round 1; then, when told, every page round 3. */
+		for (i = 1; i < pages; i += 2)
+			fill(p + i * page_size, i, 1);
+		if (say_go(to_parent[1]) || wait_go(to_child[0]))
+			_exit(2);
+		for (i = 0; i < pages; i++)
+			fill(p + i * page_size, i, 3);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_go(to_parent[0]));
+	for (i = 0; i < pages; i += 2)
+		fill(p + i * page_size, i, 1);
+	for (i = 0, bad = 0; i < pages; i++)
+		bad += !holds(p + i * page_size, i, 1);
+	EXPECT_EQ(0, bad);	/* the child's pages, seen by the parent */
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(pages, ai.dirty);
+	EXPECT_EQ(0, file_wrong(ffd, 0, pages, 0));	/* not written yet */
+	EXPECT_EQ(0, msync(p, pages * page_size, MS_SYNC));
+	EXPECT_EQ(0, file_wrong(ffd, 0, pages, 1));
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(0, ai.dirty);
+	EXPECT_EQ(pages, ai.written);
+
+	/* The parent lets go; the child writes on and exits. */
+	EXPECT_EQ(0, munmap(p, pages * page_size));
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+	release0 = wb_stat("written_release");
+	ASSERT_EQ(0, say_go(to_child[1]));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(0, file_wait(ffd, pages, 3, 5000));
+	EXPECT_EQ(release0 + pages, wb_stat("written_release"));
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	close(ffd);
+}
+
+/*
+ * mremap() moves a file-backed area: the pages written before the move
+ * are there at the new address, dirty and unwritten, the others are read
+ * from the file at their first touch there, and writeback through the new
+ * mapping (msync(), then destroy and munmap()) puts every page in the file.
+ */
+TEST_F(wb, mremap_moves_file_area)
+{
+	const long pages = 128;
+	struct edu_area_create c;
+	struct edu_area_info ai;
+	long i, bad;
+	char *p, *q, *at;
+	int ffd;
+
+	ASSERT_EQ(0, edu_param_set("dirty_expire_ms", "600000"));
+	ffd = make_file(self->dir, "mremap", pages, 0);
+	ASSERT_LE(0, ffd);
+	ASSERT_EQ(0, file_area_create(self->fd, pages, EDU_AREA_POLICY_LOCAL,
+				      0, ffd, &c));
+	p = area_map(self->fd, &c, pages);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < pages / 2; i++)
+		fill(p + i * page_size, i, 1);
+	/* Somewhere else: a reserved stretch the move lands on. */
+	at = mmap(NULL, pages * page_size, PROT_NONE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, at);
+	q = mremap(p, pages * page_size, pages * page_size,
+		   MREMAP_MAYMOVE | MREMAP_FIXED, at);
+	ASSERT_EQ(at, q);
+	for (i = 0, bad = 0; i < pages; i++)
+		bad += !holds(q + i * page_size, i, i < pages / 2 ? 1 : 0);
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(pages / 2, ai.dirty);
+	EXPECT_EQ(0, file_wrong(ffd, 0, pages, 0));
+	for (i = pages / 2; i < pages; i++)
+		fill(q + i * page_size, i, 1);
+	EXPECT_EQ(0, msync(q, pages * page_size, MS_SYNC));
+	EXPECT_EQ(0, file_wrong(ffd, 0, pages, 1));
+	ASSERT_EQ(0, area_info(self->fd, c.handle, 0, &ai));
+	EXPECT_EQ(0, ai.dirty);
+	EXPECT_EQ(pages, ai.written);
+
+	/* Written again through the moved mapping; the area destroyed. */
+	for (i = 0; i < pages; i++)
+		fill(q + i * page_size, i, 2);
+	EXPECT_EQ(0, area_destroy(self->fd, c.handle));
+	EXPECT_EQ(0, munmap(q, pages * page_size));
+	EXPECT_EQ(0, file_wait(ffd, pages, 2, 5000));
 	close(ffd);
 }
 
