@@ -101,7 +101,7 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 {
 	/* At most half of the node's memory: the pool must not starve it. */
 	unsigned int cap = (node_present_pages(nid) / 2) >> EDU_CHUNK_ORDER;
-	unsigned int c, nr_chunks;
+	unsigned int c, i, nr_chunks;
 	struct edu_node *n;
 	int ret;
 
@@ -135,23 +135,27 @@ static struct edu_node *edu_pool_create_node(int nid, unsigned int want)
 		n->chunks[c].pfn = page_to_pfn(page);
 		n->chunks[c].cookie = page;
 	}
-	if (!c)
-		goto err_pcp;
 	/* In frame order, so that the maps read like the kernel's memory. */
 	sort(n->chunks, c, sizeof(*n->chunks), edu_chunk_cmp, NULL);
 	nr_chunks = c;
-	for (c = 0; c < nr_chunks; c++) {
+	for (c = 0; c < nr_chunks; c++)
 		if (edu_should_fail() || edu_pool_index_chunk(n, c))
-			goto err_chunks;
-		edu_node_add_chunk(n, c);
+			break;
+	/* What could not be indexed goes back, as if never obtained. */
+	for (i = c; i < nr_chunks; i++) {
+		__free_pages(n->chunks[i].cookie, EDU_CHUNK_ORDER);
+		memset(&n->chunks[i], 0, sizeof(n->chunks[i]));
 	}
+	nr_chunks = c;
+	if (!nr_chunks)
+		goto err_pcp;
+	for (c = 0; c < nr_chunks; c++)
+		edu_node_add_chunk(n, c);
 	if (nr_chunks < want)
 		pr_info("node %d: got %u of %u chunks\n", nid, nr_chunks, want);
 	edu_pool_default_wmarks(n);
 	return n;
 
-err_chunks:
-	edu_pool_free_chunks(n);
 err_pcp:
 	edu_pcp_teardown(n);
 err_setup:
