@@ -118,20 +118,21 @@ bool edu_pool_can_grow(struct edu_node *n)
 
 /*
  * Take chunks from the kernel into @n's empty slots until it has @want free
- * pages or is at its cap.  Sleeps.  Returns the pages added, or 1 if another
- * task (kswapd, a fault) added enough while this one waited for the mutex:
- * either way the caller's allocation may now succeed, and it must not go
- * on to evict pages.
+ * pages or is at its cap.  Sleeps.  Returns the pages added, or 1 if the
+ * node has @want free pages already: another task (kswapd, a fault) grew
+ * the pool, or freed pages, since the caller's allocation failed.  Either
+ * way that allocation may now succeed (@want is above the min watermark),
+ * and the caller must not go on to evict pages.
  */
 unsigned long edu_pool_grow(struct edu_node *n, unsigned long want)
 {
-	unsigned long done = 0, pool = READ_ONCE(n->pool_pages);
+	unsigned long done = 0;
 	unsigned int c = 0;
 
 	if (!edu_pool_can_grow(n))
 		return 0;
 	mutex_lock(&edu_resize_mutex);
-	if (n->pool_pages > pool && READ_ONCE(n->free_pages) >= want) {
+	if (READ_ONCE(n->free_pages) >= want) {
 		mutex_unlock(&edu_resize_mutex);
 		return 1;
 	}

@@ -550,10 +550,10 @@ check_06() {
 
 	# The shrinker block: two readings of the stats and of pswpout.
 	out=$(< "$(o shrinker)")
-	pools=$(grep '^pool_pages ' <<< "$out" | cut -d' ' -f2 | xargs)
-	ret=$(grep '^chunks_returned ' <<< "$out" | cut -d' ' -f2 | xargs)
-	reg=$(grep '^chunks_regrown ' <<< "$out" | cut -d' ' -f2 | xargs)
-	outs=$(grep '^pswpout ' <<< "$out" | cut -d' ' -f2 | xargs)
+	pools=$(awk '$1 == "pool_pages" { print $2 }' <<< "$out" | xargs)
+	ret=$(awk '$1 == "chunks_returned" { print $2 }' <<< "$out" | xargs)
+	reg=$(awk '$1 == "chunks_regrown" { print $2 }' <<< "$out" | xargs)
+	outs=$(awk '$1 == "pswpout" { print $2 }' <<< "$out" | xargs)
 	key Q7 "high watermark" "3 chunks given back, 1024 pages kept" \
 		"3 1024" "${ret%% *} ${pools%% *}"
 	key Q8 "" "nothing swapped, 3 chunks taken again, 4096 pages, every page intact" \
