@@ -11,11 +11,11 @@
  * chunks of its pools that are wholly free (its per-CPU lists drained if
  * need be), as long as the node keeps its high watermark's worth of free
  * pages, so that giving back never wakes edualloc's own kswapd; the chunk
- * freed longest ago goes first.  Objects
- * are pages, given back a whole chunk at a time (a request for fewer gets
- * one chunk).  seeks is 0, as a free page costs nothing to make again: the
- * kernel then asks for half of what is freeable at every call, whatever its
- * reclaim priority (do_shrink_slab() in mm/vmscan.c, mm/shrinker.c in 6.7+).
+ * freed longest ago goes first.  Objects are pages, given back a whole
+ * chunk at a time (a request for fewer gets one chunk).  seeks is 0, as a
+ * free page costs nothing to make again: the kernel then asks for half of
+ * what is freeable at every call, whatever its reclaim priority
+ * (do_shrink_slab() in mm/vmscan.c, mm/shrinker.c in 6.7+).
  *
  * Growing back: the cap stays pool_mb.  When an allocation leaves a node
  * below its low watermark, its kswapd first takes chunks from the kernel
