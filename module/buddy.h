@@ -134,6 +134,7 @@ struct edu_node {
 					 */
 	/* shrinker.c: resizing, under its mutex; the counters read racily. */
 	unsigned long grow_failed_at;	/* jiffies of the last refusal */
+	unsigned long drained_at;	/* jiffies of the shrinker's drain */
 	unsigned long chunks_returned;
 	unsigned long chunks_regrown;
 	unsigned long grow_failures;

@@ -305,7 +305,7 @@ static int map_show(struct seq_file *m, void *unused)
 			if (idx % EDU_CHUNK_PAGES == 0)
 				seq_printf(m, "chunk %lu pfn 0x%lx\n",
 					   idx / EDU_CHUNK_PAGES,
-					   edu_idx_to_pfn(n, idx));
+					   READ_ONCE(n->chunks[idx / EDU_CHUNK_PAGES].pfn));
 			line[idx % EDU_MAP_COLS] = c;
 			if (idx % EDU_MAP_COLS == EDU_MAP_COLS - 1)
 				seq_printf(m, "  %s\n", line);

@@ -84,9 +84,10 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "paging_levels:  %d\n", pgtable_l5_enabled() ? 5 : 4);
 	seq_printf(m, "pool_pages:     %llu (%llu KiB)\n", pool_pages,
 		   pool_pages * (PAGE_SIZE / 1024));
-	if (pool_pages) {
+	if (edu_pool_cap_pages()) {
+		/* The bookkeeping is sized for the pools' caps. */
 		u64 hundredths = div64_u64(edu_pool_meta_bytes() * 100ULL,
-					   pool_pages);
+					   edu_pool_cap_pages());
 
 		seq_printf(m, "metadata:       %llu.%02llu bytes/page\n",
 			   div_u64(hundredths, 100), hundredths % 100);

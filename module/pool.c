@@ -81,10 +81,13 @@ static void edu_pool_free_chunks(struct edu_node *n)
 	}
 }
 
-/* Default marks: min = pool/128, low = min * 5/4, high = min * 3/2. */
+/*
+ * Default marks: min = pool/128, low = min * 5/4, high = min * 3/2, of the
+ * pool at its cap (the shrinker must not lower them by shrinking it).
+ */
 void edu_pool_default_wmarks(struct edu_node *n)
 {
-	unsigned long min = wmark_min_pages ?: n->pool_pages / 128;
+	unsigned long min = wmark_min_pages ?: n->span_pages / 128;
 
 	edu_node_set_wmarks(n, min, min + min / 4, min + min / 2);
 }
@@ -246,6 +249,8 @@ void edu_pools_destroy(void)
 		edu_pool_destroy_node(edu_nodes[nid]);
 		edu_nodes[nid] = NULL;
 	}
+	/* Empty unless a node kept its chunks (pages in use at unload). */
+	xa_destroy(&edu_chunk_of_pfn);
 }
 
 void edu_buddy_info(nodemask_t *pool_nodes, u64 *pool_pages)

@@ -22,7 +22,8 @@
  * again, up to the high watermark and the cap, and a task in direct reclaim
  * does the same before it evicts anything; both ask with __GFP_NORETRY, so
  * that a kernel still short of memory says no at once and edualloc reclaims
- * its own pages instead.  A refusal holds further tries off for a second.
+ * its own pages instead.  A refusal holds further tries off for a second;
+ * a fatal signal stops a task's wait for another's growing.
  * The new chunk is wherever the kernel had one: the slot keeps its number
  * (pool indexes stay valid), its frame changes.
  *
@@ -52,34 +53,45 @@ MODULE_PARM_DESC(pool_shrinker,
 static DEFINE_MUTEX(edu_resize_mutex);
 static struct shrinker *edu_shrinker;
 
+/* The per-CPU lists may be drained for the shrinker once a second. */
+static bool edu_pool_may_drain(struct edu_node *n)
+{
+	return time_after(jiffies, READ_ONCE(n->drained_at) + HZ) &&
+	       edu_pcp_pages(n);
+}
+
 /*
- * Pages @n could give back now, at most: its free pages, on the buddy
- * lists and parked on per-CPU lists, above the high watermark, in whole
- * chunks.  An upper bound (a count is an estimate): free pages scattered
- * over partly used chunks make fewer whole ones, and scan gives back what
- * it finds.
+ * Pages @n could give back now: its wholly free chunks, and one more if
+ * pages parked on the per-CPU lists may be what keeps one from being whole,
+ * as long as the high watermark's worth of free pages stays.  An estimate,
+ * as counts are; scan gives back what it finds.
  */
 static unsigned long edu_pool_freeable(struct edu_node *n)
 {
 	unsigned long free = READ_ONCE(n->free_pages) + edu_pcp_pages(n);
 	unsigned long high = READ_ONCE(n->wmark[EDU_WMARK_HIGH]);
+	/* A racy read is what count_objects() may return. */
+	unsigned long chunks = data_race(n->free_area[EDU_MAX_ORDER].nr_free);
 
 	if (free < high + EDU_CHUNK_PAGES)
 		return 0;
-	return rounddown(free - high, EDU_CHUNK_PAGES);
+	chunks += edu_pool_may_drain(n);
+	return min(chunks * EDU_CHUNK_PAGES,
+		   rounddown(free - high, EDU_CHUNK_PAGES));
 }
 
 /*
- * Give up to @nr pages of @n's free chunks back; returns the pages given.
- * Order-0 pages parked on the per-CPU lists may be all that keeps a chunk
- * from being whole: when no whole chunk is left, the lists are drained
- * once and the search goes on, as the kernel drains its own per-CPU lists
- * before an allocation gives up.
+ * Give up to @nr pages of @n's free chunks back (at least one chunk if any
+ * may go); returns the pages given.  Order-0 pages parked on the per-CPU
+ * lists may be all that keeps a chunk from being whole: when no whole
+ * chunk is left, the lists are drained (at most once a second, so that a
+ * kernel under steady pressure does not empty them at every pass) and the
+ * search goes on, as the kernel drains its own lists before an allocation
+ * gives up.
  */
 unsigned long edu_pool_shrink(struct edu_node *n, unsigned long nr)
 {
 	unsigned long done = 0;
-	bool drained = false;
 
 	if (!mutex_trylock(&edu_resize_mutex))
 		return 0;
@@ -88,8 +100,8 @@ unsigned long edu_pool_shrink(struct edu_node *n, unsigned long nr)
 		long c;
 
 		c = edu_node_take_chunk(n, READ_ONCE(n->wmark[EDU_WMARK_HIGH]));
-		if (c < 0 && !drained) {
-			drained = true;
+		if (c < 0 && edu_pool_may_drain(n)) {
+			WRITE_ONCE(n->drained_at, jiffies);
 			if (edu_pcp_drain_node(n))
 				continue;
 		}
@@ -129,9 +141,8 @@ unsigned long edu_pool_grow(struct edu_node *n, unsigned long want)
 	unsigned long done = 0;
 	unsigned int c = 0;
 
-	if (!edu_pool_can_grow(n))
+	if (!edu_pool_can_grow(n) || mutex_lock_killable(&edu_resize_mutex))
 		return 0;
-	mutex_lock(&edu_resize_mutex);
 	if (READ_ONCE(n->free_pages) >= want) {
 		mutex_unlock(&edu_resize_mutex);
 		return 1;
@@ -144,9 +155,16 @@ unsigned long edu_pool_grow(struct edu_node *n, unsigned long want)
 			c++;
 		if (WARN_ON_ONCE(c == n->nr_chunks))
 			break;
+		/*
+		 * Optional memory: no reserves (__GFP_NOMEMALLOC), no kswapd
+		 * of the kernel's woken for it, one try of the kernel's own
+		 * reclaim and compaction at most (__GFP_NORETRY).
+		 */
 		page = edu_should_fail() ? NULL :
-			alloc_pages_node(n->nid, GFP_KERNEL | __GFP_THISNODE |
-					 __GFP_NORETRY | __GFP_NOWARN,
+			alloc_pages_node(n->nid, (GFP_KERNEL &
+						  ~__GFP_KSWAPD_RECLAIM) |
+					 __GFP_THISNODE | __GFP_NORETRY |
+					 __GFP_NOMEMALLOC | __GFP_NOWARN,
 					 EDU_CHUNK_ORDER);
 		if (page) {
 			n->chunks[c].vaddr = page_address(page);
@@ -194,6 +212,12 @@ static unsigned long edu_shrinker_scan(struct shrinker *s,
 	struct edu_node *n = edu_shrinker_node(sc);
 	unsigned long done = n ? edu_pool_shrink(n, sc->nr_to_scan) : 0;
 
+	/*
+	 * A whole chunk went for a request of fewer pages: say so, or the
+	 * kernel would ask again for the rest of its quota (half of what
+	 * count said) and get a chunk each time.
+	 */
+	sc->nr_scanned = max(sc->nr_to_scan, done);
 	return done ?: SHRINK_STOP;
 }
 

@@ -87,7 +87,7 @@ static struct {
 	struct task_struct *flusher;
 	wait_queue_head_t wait;
 	bool kicked;			/* write at once: READ/WRITE_ONCE */
-	unsigned long pool_pages;	/* all pools, fixed after load */
+	unsigned long pool_pages;	/* all pools at their caps */
 } edu_wb;
 
 static atomic_long_t edu_nr_dirty;
@@ -469,14 +469,11 @@ static struct dentry *edu_wb_dentry;
 
 int edu_writeback_init(void)
 {
-	nodemask_t nodes;
-	u64 pages;
-
 	spin_lock_init(&edu_wb.lock);
 	INIT_LIST_HEAD(&edu_wb.dirty);
 	init_waitqueue_head(&edu_wb.wait);
-	edu_buddy_info(&nodes, &pages);
-	edu_wb.pool_pages = pages;
+	/* The shrinker changes what the pools hold now, not their caps. */
+	edu_wb.pool_pages = edu_pool_cap_pages();
 	edu_wb.flusher = edu_should_fail() ? ERR_PTR(-ENOMEM) :
 			 kthread_run(edu_flusher, NULL, "edu_flush");
 	if (IS_ERR(edu_wb.flusher))

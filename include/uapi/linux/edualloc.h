@@ -108,7 +108,9 @@ struct edu_info {
 				 * out there: member n: node n has a pool
 				 */
 	__u64 pool_node_bits;	/* in: bits of that set, 0 with no pointer */
-	__u64 pool_pages;	/* out: pages in all pools */
+	__u64 pool_pages;	/* out: pages in all pools now (the shrinker
+				 * may give chunks back: pool_mb is a cap)
+				 */
 	__u64 pgtable_levels;	/* out: 4 or 5: the kernel's paging mode */
 	__u64 node_ids;		/* out: node numbers are below this: the bits
 				 * a node set needs (the kernel's nr_node_ids)
@@ -220,7 +222,9 @@ struct edu_drain_arg {
 struct edu_node_stats {
 	__u64 node;		/* in */
 	__u64 nr_free[EDU_NR_ORDERS];	/* free blocks per order */
-	__u64 pool_pages;	/* pages the node's pool holds */
+	__u64 pool_pages;	/* pages the node's pool holds now; its
+				 * cap: debugfs nodeN/stats pool_cap_pages
+				 */
 	__u64 free_pages;	/* in free lists (pcp pages excluded) */
 	__u64 pcp_pages;	/* sitting in per-CPU lists */
 	__u64 wmark_min;	/* pages */
