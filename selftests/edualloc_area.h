@@ -53,6 +53,24 @@ static inline char *area_map(int fd, const struct edu_area_create *c,
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/*
+ * Move the mapping @p of @bytes with mremap() to a stretch of its own,
+ * reserved first (MREMAP_FIXED onto it): the new address, or MAP_FAILED.
+ */
+static inline void *move_elsewhere(void *p, size_t bytes)
+{
+	void *at = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+
+	if (at == MAP_FAILED)
+		return at;
+	if (mremap(p, bytes, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, at) != at) {
+		munmap(at, bytes);
+		return MAP_FAILED;
+	}
+	return at;
+}
+
 /* Free pages of @node with every per-CPU list drained, or -1. */
 static inline long node_free(int fd, int node)
 {

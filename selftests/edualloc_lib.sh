@@ -35,6 +35,37 @@ edu_bin() {
 	fi
 }
 
+# run_reloaded PARAMS PROGRAM [ARG...]: a C test program that wants the
+# module loaded with other parameters (PARAMS, words).  SKIP (exit 4)
+# without root or the module file; else reload edualloc with PARAMS, run
+# PROGRAM from edu_bin (its KTAP is the caller's), load the module again
+# with its defaults, as the tests after it expect, and exit with
+# PROGRAM's status (1 if the reload fails).
+run_reloaded() {
+	local params=$1 prog=$2 ko rc
+
+	shift 2
+	ko=$(edu_module)
+	if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
+		echo "TAP version 13"
+		echo "1..0 # SKIP needs root and $ko"
+		exit 4
+	fi
+	grep -q '^edualloc ' /proc/modules && rmmod edualloc
+	# shellcheck disable=SC2086 # the parameters are words
+	if ! insmod "$ko" $params; then
+		echo "TAP version 13"
+		echo "1..1"
+		echo "not ok 1 insmod $params"
+		insmod "$ko"
+		exit 1
+	fi
+	"$(edu_bin)/$prog" "$@"
+	rc=$?
+	rmmod edualloc && insmod "$ko" || rc=1
+	exit "$rc"
+}
+
 # ktap_start KO: the KTAP header; SKIP (exit 4) unless root with the module
 # file KO to load.
 ktap_start() {

@@ -12,25 +12,6 @@
 # kselftest timeout: 1200
 set -u
 . "$(dirname "$0")/edualloc_lib.sh"
-ko=$(edu_module)
-bin=$(edu_bin)
-if [ ! -f "$ko" ] || [ "$(id -u)" != 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs root and $ko"
-	exit 4
-fi
-params=${EDU_RECLAIM_PARAMS:-pool_mb=16 swap_mb=64}
-grep -q '^edualloc ' /proc/modules && rmmod edualloc
-# shellcheck disable=SC2086 # the parameters are words
-if ! insmod "$ko" $params; then
-	echo "TAP version 13"
-	echo "1..1"
-	echo "not ok 1 insmod $params"
-	insmod "$ko"
-	exit 1
-fi
 # shellcheck disable=SC2086 # options of the test program, as words
-"$bin/edualloc_reclaim_test" ${EDU_RECLAIM_ARGS:-}
-rc=$?
-rmmod edualloc && insmod "$ko" || rc=1
-exit "$rc"
+run_reloaded "${EDU_RECLAIM_PARAMS:-pool_mb=16 swap_mb=64}" \
+	edualloc_reclaim_test ${EDU_RECLAIM_ARGS:-}

@@ -970,12 +970,7 @@ TEST_F_TIMEOUT(reclaim, mremap_under_reclaim, 900)
 			*w = i * 8 + r;
 			if (i % 512 != 511)
 				continue;
-			/* A place of its own to move to, then the move. */
-			q = mmap(NULL, pages * page_size, PROT_NONE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			ASSERT_NE(MAP_FAILED, q);
-			q = mremap(p, pages * page_size, pages * page_size,
-				   MREMAP_MAYMOVE | MREMAP_FIXED, q);
+			q = move_elsewhere(p, pages * page_size);
 			ASSERT_NE(MAP_FAILED, q);
 			p = q;
 			moves++;
